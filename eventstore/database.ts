@@ -1,0 +1,118 @@
+import os from 'node:os';
+import { Client, Pool, type ClientConfig, type PoolConfig } from 'pg';
+
+export const defaultDatabaseUrl = 'postgres://127.0.0.1:5432/procession';
+
+export function databaseUrlFromEnv(): string {
+  return process.env.DATABASE_URL || defaultDatabaseUrl;
+}
+
+/**
+ * pg leaves the user empty when the URL has none and USER is unset (as under some CI runners);
+ * libpq's rule is the OS user, so fill that in.
+ */
+export function connectionConfig(url: string): ClientConfig {
+  const parsed = new URL(url);
+  if (!parsed.username) parsed.username = process.env.PGUSER || os.userInfo().username;
+  return { connectionString: parsed.toString() };
+}
+
+/** Raised when PostgreSQL does not answer at all, with the fix in the message. */
+export class DatabaseUnreachableError extends Error {
+  constructor(url: string, cause: unknown) {
+    super(
+      `PostgreSQL is not reachable at ${redact(url)} (${describe(cause)}). ` +
+        'Start it (on Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ' +
+        'or set DATABASE_URL to a server that runs.',
+      { cause },
+    );
+    this.name = 'DatabaseUnreachableError';
+  }
+}
+
+const unreachableCodes = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  '57P03',
+]);
+
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  if (code && unreachableCodes.has(code)) return true;
+  return error instanceof AggregateError && error.errors.some(isUnreachable);
+}
+
+/** A pool whose first connection is checked, so a dead server fails here with a clear message. */
+export async function openPool(url: string, config: PoolConfig = {}): Promise<Pool> {
+  const pool = new Pool({ ...connectionConfig(url), max: 10, ...config });
+  // An idle client that loses its server emits 'error'; without a listener that would crash the process.
+  pool.on('error', () => {});
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw isUnreachable(error) ? new DatabaseUnreachableError(url, error) : error;
+  }
+  return pool;
+}
+
+/** Creates the database named in `url` when it does not exist yet (on a fresh machine). */
+export async function ensureDatabaseExists(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  if (!name) return;
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client(connectionConfig(admin.toString()));
+  try {
+    await client.connect();
+  } catch (error) {
+    throw isUnreachable(error) ? new DatabaseUnreachableError(url, error) : error;
+  }
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [name]);
+    if (found.rowCount === 0) await client.query(`create database ${quoteIdentifier(name)}`);
+  } catch (error) {
+    // Two processes racing to create it is fine: the other one won.
+    if ((error as { code?: string }).code !== '42P04') throw error;
+  } finally {
+    await client.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const target = new URL(url);
+  const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client(connectionConfig(admin.toString()));
+  await client.connect();
+  try {
+    await client.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);
+  } finally {
+    await client.end();
+  }
+}
+
+export function quoteIdentifier(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+function redact(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function describe(error: unknown): string {
+  if (error instanceof AggregateError) return error.errors.map(describe).join('; ');
+  return (error as Error)?.message || String(error);
+}

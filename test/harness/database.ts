@@ -1,0 +1,33 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { databaseUrlFromEnv, dropDatabase, ensureDatabaseExists, openPool } from '../../eventstore/database';
+import { migrate } from '../../eventstore/migrate';
+
+export interface TestDatabase {
+  url: string;
+  pool: Pool;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+/** A database of this test file's own on the server DATABASE_URL names, so runs never share data. */
+export function testDatabaseUrl(): string {
+  const url = new URL(databaseUrlFromEnv());
+  url.pathname = `/procession_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  return url.toString();
+}
+
+export async function createTestDatabase(options: { migrated?: boolean } = {}): Promise<TestDatabase> {
+  const url = testDatabaseUrl();
+  await ensureDatabaseExists(url);
+  if (options.migrated ?? true) await migrate(url);
+  const pool = await openPool(url);
+  return {
+    url,
+    pool,
+    drop: async () => {
+      await pool.end();
+      await dropDatabase(url);
+    },
+  };
+}
