@@ -1,0 +1,78 @@
+import type { Decider, Message } from '../decider';
+import { notFound, rejectBecause } from '../errors';
+
+export type RegisterCustomer = Message<
+  'RegisterCustomer',
+  { customerId: string; name: string; email: string }
+>;
+export type DisableCustomer = Message<'DisableCustomer', { customerId: string; reason: string }>;
+export type EnableCustomer = Message<'EnableCustomer', { customerId: string }>;
+export type CustomerCommand = RegisterCustomer | DisableCustomer | EnableCustomer;
+
+export type CustomerRegistered = Message<
+  'CustomerRegistered',
+  { customerId: string; name: string; email: string }
+>;
+export type CustomerDisabled = Message<'CustomerDisabled', { customerId: string; reason: string }>;
+export type CustomerEnabled = Message<'CustomerEnabled', { customerId: string }>;
+export type CustomerEvent = CustomerRegistered | CustomerDisabled | CustomerEnabled;
+
+export interface CustomerState {
+  status: 'none' | 'active' | 'disabled';
+  customerId: string;
+  name: string;
+  email: string;
+  disabledReason?: string;
+}
+
+const initialState: CustomerState = { status: 'none', customerId: '', name: '', email: '' };
+
+export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = {
+  streamType: 'customer',
+  initialState,
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'CustomerRegistered': {
+        const { customerId, name, email } = event.data;
+        return { status: 'active', customerId, name, email };
+      }
+      case 'CustomerDisabled':
+        return { ...state, status: 'disabled', disabledReason: event.data.reason };
+      case 'CustomerEnabled': {
+        const { disabledReason: _dropped, ...rest } = state;
+        return { ...rest, status: 'active' };
+      }
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'RegisterCustomer': {
+        const { customerId, name, email } = command.data;
+        if (state.status !== 'none') {
+          rejectBecause('CustomerAlreadyRegistered', `Customer ${customerId} is already registered`, {
+            customerId,
+          });
+        }
+        return [{ type: 'CustomerRegistered', data: { customerId, name, email } }];
+      }
+
+      case 'DisableCustomer':
+        if (state.status === 'none') notFound('Customer', command.data.customerId);
+        // A bulk run may reach a customer twice (retry, overlapping runs); the second visit is a no-op.
+        if (state.status === 'disabled') return [];
+        return [
+          {
+            type: 'CustomerDisabled',
+            data: { customerId: command.data.customerId, reason: command.data.reason },
+          },
+        ];
+
+      case 'EnableCustomer':
+        if (state.status === 'none') notFound('Customer', command.data.customerId);
+        if (state.status === 'active') return [];
+        return [{ type: 'CustomerEnabled', data: { customerId: command.data.customerId } }];
+    }
+  },
+};

@@ -1,0 +1,102 @@
+import type { Decider, Message } from '../decider';
+import { rejectBecause } from '../errors';
+
+export type ReceiveStock = Message<'ReceiveStock', { sku: string; quantity: number }>;
+export type ReserveStock = Message<'ReserveStock', { sku: string; orderId: string; quantity: number }>;
+export type ReleaseStock = Message<'ReleaseStock', { sku: string; orderId: string }>;
+export type InventoryCommand = ReceiveStock | ReserveStock | ReleaseStock;
+
+export type StockReceived = Message<'StockReceived', { sku: string; quantity: number }>;
+export type StockReserved = Message<'StockReserved', { sku: string; orderId: string; quantity: number }>;
+/** `quantity` is what the order held, so a reader of the log alone can rebuild availability. */
+export type StockReleased = Message<'StockReleased', { sku: string; orderId: string; quantity: number }>;
+export type InventoryEvent = StockReceived | StockReserved | StockReleased;
+
+export interface InventoryState {
+  sku: string;
+  /** Units in the warehouse, reserved or not. */
+  onHand: number;
+  /** Units held per order id; an order appears only while it holds some. */
+  reservations: Record<string, number>;
+}
+
+export interface Availability {
+  sku: string;
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+const initialState: InventoryState = { sku: '', onHand: 0, reservations: {} };
+
+export function availability(state: InventoryState): Availability {
+  const reserved = Object.values(state.reservations).reduce((sum, quantity) => sum + quantity, 0);
+  return { sku: state.sku, onHand: state.onHand, reserved, available: Math.max(0, state.onHand - reserved) };
+}
+
+/** Own properties only: an order id such as `constructor` must not find something on Object.prototype. */
+function heldBy(state: InventoryState, orderId: string): number {
+  return Object.hasOwn(state.reservations, orderId) ? (state.reservations[orderId] ?? 0) : 0;
+}
+
+function requireValidQuantity(sku: string, quantity: number): void {
+  if (!Number.isInteger(quantity) || quantity < 1) {
+    rejectBecause('InvalidQuantity', `Quantity must be a whole number of at least 1, got ${quantity}`, {
+      sku,
+      quantity,
+    });
+  }
+}
+
+export const inventoryDecider: Decider<InventoryCommand, InventoryEvent, InventoryState> = {
+  streamType: 'inventory',
+  initialState,
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'StockReceived':
+        return { ...state, sku: event.data.sku, onHand: state.onHand + event.data.quantity };
+      case 'StockReserved': {
+        const { sku, orderId, quantity } = event.data;
+        const held = heldBy(state, orderId);
+        return { ...state, sku, reservations: { ...state.reservations, [orderId]: held + quantity } };
+      }
+      case 'StockReleased': {
+        const { [event.data.orderId]: _released, ...reservations } = state.reservations;
+        return { ...state, reservations };
+      }
+    }
+  },
+
+  decide(command, state) {
+    switch (command.type) {
+      case 'ReceiveStock': {
+        const { sku, quantity } = command.data;
+        requireValidQuantity(sku, quantity);
+        return [{ type: 'StockReceived', data: { sku, quantity } }];
+      }
+
+      case 'ReserveStock': {
+        const { sku, orderId, quantity } = command.data;
+        requireValidQuantity(sku, quantity);
+        const { available } = availability(state);
+        if (available < quantity) {
+          rejectBecause('InsufficientStock', `Only ${available} of ${sku} available, ${quantity} requested`, {
+            sku,
+            requested: quantity,
+            available,
+          });
+        }
+        return [{ type: 'StockReserved', data: { sku, orderId, quantity } }];
+      }
+
+      case 'ReleaseStock': {
+        const { sku, orderId } = command.data;
+        const held = heldBy(state, orderId);
+        // Compensation may run for an order whose reservation failed or was already released.
+        if (held === 0) return [];
+        return [{ type: 'StockReleased', data: { sku, orderId, quantity: held } }];
+      }
+    }
+  },
+};

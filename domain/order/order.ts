@@ -1,0 +1,159 @@
+import type { Decider, Message } from '../decider';
+import { notFound, rejectBecause } from '../errors';
+import type { ShippingAddress } from '../shipment/shipment';
+
+export interface OrderLine {
+  sku: string;
+  quantity: number;
+  unitPriceCents: number;
+}
+
+export type PlaceOrder = Message<
+  'PlaceOrder',
+  {
+    orderId: string;
+    customerId: string;
+    lines: OrderLine[];
+    paymentMethod: string;
+    shippingAddress: ShippingAddress;
+  }
+>;
+export type ConfirmOrder = Message<'ConfirmOrder', { orderId: string }>;
+export type CancelOrder = Message<'CancelOrder', { orderId: string; reason: string }>;
+export type OrderCommand = PlaceOrder | ConfirmOrder | CancelOrder;
+
+/** Carries everything the order saga needs, so the saga never reads the order back. */
+export type OrderPlaced = Message<
+  'OrderPlaced',
+  {
+    orderId: string;
+    customerId: string;
+    lines: OrderLine[];
+    paymentMethod: string;
+    shippingAddress: ShippingAddress;
+    totalCents: number;
+  }
+>;
+export type OrderConfirmed = Message<'OrderConfirmed', { orderId: string }>;
+export type OrderCancelled = Message<'OrderCancelled', { orderId: string; reason: string }>;
+export type OrderEvent = OrderPlaced | OrderConfirmed | OrderCancelled;
+
+export interface OrderState {
+  status: 'none' | 'placed' | 'confirmed' | 'cancelled';
+  orderId: string;
+  customerId: string;
+  lines: OrderLine[];
+  paymentMethod: string;
+  shippingAddress: ShippingAddress;
+  totalCents: number;
+  cancelReason?: string;
+}
+
+const initialState: OrderState = {
+  status: 'none',
+  orderId: '',
+  customerId: '',
+  lines: [],
+  paymentMethod: '',
+  shippingAddress: { name: '', line1: '', city: '', postalCode: '', country: '' },
+  totalCents: 0,
+};
+
+export function orderTotalCents(lines: readonly OrderLine[]): number {
+  return lines.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+}
+
+function validLines(orderId: string, lines: readonly OrderLine[]): OrderLine[] {
+  if (lines.length === 0) rejectBecause('EmptyOrder', `Order ${orderId} has no lines`, { orderId });
+  return lines.map(({ sku, quantity, unitPriceCents }) => {
+    if (!Number.isInteger(quantity) || quantity < 1) {
+      rejectBecause('InvalidQuantity', `Quantity of ${sku} must be a whole number of at least 1`, {
+        orderId,
+        sku,
+        quantity,
+      });
+    }
+    if (!Number.isInteger(unitPriceCents) || unitPriceCents < 0) {
+      rejectBecause('InvalidPrice', `Unit price of ${sku} must be a whole number of cents >= 0`, {
+        orderId,
+        sku,
+        unitPriceCents,
+      });
+    }
+    return { sku, quantity, unitPriceCents };
+  });
+}
+
+export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
+  streamType: 'order',
+  initialState,
+
+  evolve(state, event) {
+    switch (event.type) {
+      case 'OrderPlaced':
+        return { status: 'placed', ...event.data };
+      case 'OrderConfirmed':
+        return { ...state, status: 'confirmed' };
+      case 'OrderCancelled':
+        return { ...state, status: 'cancelled', cancelReason: event.data.reason };
+    }
+  },
+
+  decide(command, state) {
+    const { orderId } = command.data;
+    switch (command.type) {
+      case 'PlaceOrder': {
+        if (state.status !== 'none') {
+          rejectBecause('OrderAlreadyPlaced', `Order ${orderId} was already placed`, {
+            orderId,
+            status: state.status,
+          });
+        }
+        const { customerId, paymentMethod, shippingAddress } = command.data;
+        const lines = validLines(orderId, command.data.lines);
+        const { name, line1, city, postalCode, country } = shippingAddress;
+        return [
+          {
+            type: 'OrderPlaced',
+            data: {
+              orderId,
+              customerId,
+              lines,
+              paymentMethod,
+              shippingAddress: { name, line1, city, postalCode, country },
+              totalCents: orderTotalCents(lines),
+            },
+          },
+        ];
+      }
+
+      case 'ConfirmOrder':
+        switch (state.status) {
+          case 'none':
+            return notFound('Order', orderId);
+          // Once cancelled, the saga has compensated; confirming now would promise goods already released.
+          case 'cancelled':
+            return rejectBecause('OrderAlreadyCancelled', `Order ${orderId} was cancelled`, { orderId });
+          case 'confirmed':
+            return [];
+          case 'placed':
+            return [{ type: 'OrderConfirmed', data: { orderId } }];
+        }
+        break;
+
+      case 'CancelOrder':
+        switch (state.status) {
+          case 'none':
+            return notFound('Order', orderId);
+          // Confirmation ends the order's saga; undoing a confirmed order is a refund, not a cancellation.
+          case 'confirmed':
+            return rejectBecause('OrderAlreadyConfirmed', `Order ${orderId} was confirmed`, { orderId });
+          case 'cancelled':
+            return [];
+          case 'placed':
+            return [{ type: 'OrderCancelled', data: { orderId, reason: command.data.reason } }];
+        }
+        break;
+    }
+  },
+};

@@ -1,0 +1,153 @@
+import { orderDecider, type OrderCommand, type OrderEvent, type OrderLine } from '../../domain/order/order';
+import type { ShippingAddress } from '../../domain/shipment/shipment';
+import { specFor } from './givenWhenThen';
+
+const spec = specFor(orderDecider);
+const shippingAddress: ShippingAddress = {
+  name: 'Ada Lovelace',
+  line1: '12 St James Square',
+  city: 'London',
+  postalCode: 'SW1Y 4JH',
+  country: 'GB',
+};
+const lines: OrderLine[] = [
+  { sku: 'sku-1', quantity: 2, unitPriceCents: 1250 },
+  { sku: 'sku-2', quantity: 1, unitPriceCents: 999 },
+];
+const place = (orderLines: OrderLine[] = lines): OrderCommand => ({
+  type: 'PlaceOrder',
+  data: { orderId: 'o1', customerId: 'c1', lines: orderLines, paymentMethod: 'pm_card_ok', shippingAddress },
+});
+const placed: OrderEvent = {
+  type: 'OrderPlaced',
+  data: {
+    orderId: 'o1',
+    customerId: 'c1',
+    lines,
+    paymentMethod: 'pm_card_ok',
+    shippingAddress,
+    totalCents: 3499,
+  },
+};
+const confirmed: OrderEvent = { type: 'OrderConfirmed', data: { orderId: 'o1' } };
+const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: 'o1', reason: 'payment declined' } };
+
+describe('order', () => {
+  test('uses the order stream type', () => {
+    expect(orderDecider.streamType).toBe('order');
+  });
+
+  describe('PlaceOrder', () => {
+    test('places an order with its total in cents', () => {
+      const state = spec.given([]).when(place()).then([placed]);
+      expect(state).toEqual({ status: 'placed', ...placed.data });
+    });
+
+    test('a free line counts for nothing in the total', () => {
+      spec
+        .given([])
+        .when(place([{ sku: 'sku-free', quantity: 3, unitPriceCents: 0 }]))
+        .then([
+          {
+            type: 'OrderPlaced',
+            data: {
+              orderId: 'o1',
+              customerId: 'c1',
+              lines: [{ sku: 'sku-free', quantity: 3, unitPriceCents: 0 }],
+              paymentMethod: 'pm_card_ok',
+              shippingAddress,
+              totalCents: 0,
+            },
+          },
+        ]);
+    });
+
+    test('rejects an order with no lines', () => {
+      spec.given([]).when(place([])).thenRejects({ kind: 'business', code: 'EmptyOrder' });
+    });
+
+    test.each([0, -1, 1.5])('rejects quantity %p', (quantity) => {
+      spec
+        .given([])
+        .when(place([...lines, { sku: 'sku-3', quantity, unitPriceCents: 100 }]))
+        .thenRejects({ kind: 'business', code: 'InvalidQuantity', details: { sku: 'sku-3', quantity } });
+    });
+
+    test.each([-1, 0.5])('rejects unit price %p', (unitPriceCents) => {
+      spec
+        .given([])
+        .when(place([{ sku: 'sku-3', quantity: 1, unitPriceCents }]))
+        .thenRejects({ kind: 'business', code: 'InvalidPrice', details: { sku: 'sku-3', unitPriceCents } });
+    });
+
+    test.each([
+      ['placed', [placed]],
+      ['confirmed', [placed, confirmed]],
+      ['cancelled', [placed, cancelled]],
+    ])('rejects placing an order already %s', (_status, history) => {
+      spec.given(history).when(place()).thenRejects({ kind: 'business', code: 'OrderAlreadyPlaced' });
+    });
+  });
+
+  describe('ConfirmOrder', () => {
+    test('confirms a placed order', () => {
+      const state = spec
+        .given([placed])
+        .when({ type: 'ConfirmOrder', data: { orderId: 'o1' } })
+        .then([confirmed]);
+      expect(state.status).toBe('confirmed');
+    });
+
+    test('rejects an unknown order as not found', () => {
+      spec
+        .given([])
+        .when({ type: 'ConfirmOrder', data: { orderId: 'o1' } })
+        .thenRejects({ kind: 'notFound', code: 'OrderNotFound', details: { id: 'o1' } });
+    });
+
+    test('rejects confirming after a cancel', () => {
+      spec
+        .given([placed, cancelled])
+        .when({ type: 'ConfirmOrder', data: { orderId: 'o1' } })
+        .thenRejects({ kind: 'business', code: 'OrderAlreadyCancelled' });
+    });
+
+    test('is a no-op when already confirmed', () => {
+      spec
+        .given([placed, confirmed])
+        .when({ type: 'ConfirmOrder', data: { orderId: 'o1' } })
+        .then([]);
+    });
+  });
+
+  describe('CancelOrder', () => {
+    test('cancels a placed order and keeps the reason', () => {
+      const state = spec
+        .given([placed])
+        .when({ type: 'CancelOrder', data: { orderId: 'o1', reason: 'payment declined' } })
+        .then([cancelled]);
+      expect(state).toMatchObject({ status: 'cancelled', cancelReason: 'payment declined' });
+    });
+
+    test('rejects an unknown order as not found', () => {
+      spec
+        .given([])
+        .when({ type: 'CancelOrder', data: { orderId: 'o1', reason: 'x' } })
+        .thenRejects({ kind: 'notFound', code: 'OrderNotFound' });
+    });
+
+    test('rejects cancelling after a confirm', () => {
+      spec
+        .given([placed, confirmed])
+        .when({ type: 'CancelOrder', data: { orderId: 'o1', reason: 'x' } })
+        .thenRejects({ kind: 'business', code: 'OrderAlreadyConfirmed' });
+    });
+
+    test('is a no-op when already cancelled', () => {
+      spec
+        .given([placed, cancelled])
+        .when({ type: 'CancelOrder', data: { orderId: 'o1', reason: 'again' } })
+        .then([]);
+    });
+  });
+});
