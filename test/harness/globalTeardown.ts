@@ -1,5 +1,8 @@
+import fs from 'node:fs';
 import type { TemporalTarget } from '../../worker/temporal/target';
 
 export default async function globalTeardown(): Promise<void> {
-  await (globalThis as { processionTemporal?: TemporalTarget }).processionTemporal?.stop();
+  const state = globalThis as { processionTemporal?: TemporalTarget; processionBundleDir?: string };
+  await state.processionTemporal?.stop();
+  if (state.processionBundleDir) fs.rmSync(state.processionBundleDir, { recursive: true, force: true });
 }

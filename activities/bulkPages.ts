@@ -1,0 +1,78 @@
+import { Context } from '@temporalio/activity';
+import type { Pool } from 'pg';
+import type { LogPosition } from '../domain/bulk/bulk';
+import { handleCommandBatch } from '../eventstore/batchCommandHandler';
+import { countCustomersAsOf, pageCustomerIdsAsOf } from '../eventstore/customersReadModel';
+
+export interface DisablePageRequest {
+  bulkId: string;
+  reason: string;
+  asOf: LogPosition;
+  after: string | null;
+  limit: number;
+  correlationId: string;
+}
+
+export interface DisablePageResult {
+  handled: number;
+  lastCustomerId: string | null;
+  disabled: number;
+  alreadyDisabled: number;
+  failures: Array<{ customerId: string; reason: string }>;
+}
+
+/** The command id of one customer's disable within one bulk run: a re-run page repeats it. */
+export function bulkDisableCommandId(bulkId: string, customerId: string): string {
+  return `bulk:${bulkId}:disable:${customerId}`;
+}
+
+export function createBulkActivities(pool: Pool) {
+  return {
+    async countBulkCustomers(asOf: LogPosition): Promise<number> {
+      return countCustomersAsOf(pool, asOf);
+    },
+
+    /**
+     * Disables one page of the recorded customer set: ids by keyset from the read model, then one batch
+     * through the command handler (own decide, own expected version, own command id per customer).
+     */
+    async disableCustomersPage(request: DisablePageRequest): Promise<DisablePageResult> {
+      const context = Context.current();
+      const ids = await pageCustomerIdsAsOf(pool, request.asOf, request.after, request.limit);
+      context.heartbeat({ after: request.after, found: ids.length });
+      const outcomes = await handleCommandBatch(
+        pool,
+        ids.map((customerId) => ({
+          commandId: bulkDisableCommandId(request.bulkId, customerId),
+          command: { type: 'DisableCustomer', data: { customerId, reason: request.reason } },
+          attempt: context.info.attempt,
+          metadata: {
+            correlationId: request.correlationId,
+            causationId: `bulk-${request.bulkId}`,
+            actor: `saga:${context.info.workflowType}`,
+            workflowId: context.info.workflowExecution?.workflowId,
+            runId: context.info.workflowExecution?.runId,
+          },
+        })),
+      );
+      const result: DisablePageResult = {
+        handled: ids.length,
+        lastCustomerId: ids.at(-1) ?? null,
+        disabled: 0,
+        alreadyDisabled: 0,
+        failures: [],
+      };
+      outcomes.forEach((outcome, index) => {
+        if (!outcome.ok)
+          result.failures.push({
+            customerId: ids[index]!,
+            reason: `${outcome.error.name}: ${outcome.error.message}`,
+          });
+        else if (outcome.result.changed) result.disabled++;
+        else result.alreadyDisabled++;
+      });
+      context.heartbeat({ after: result.lastCustomerId, done: true });
+      return result;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import { isDomainError } from '../domain/errors';
+import type { DomainCommand } from '../domain/registry';
+import { handleCommand } from '../eventstore/commandHandler';
+import { IdempotencyKeyReusedError, type CommandResult } from '../eventstore/commandEnvelope';
+
+/** What a saga sends: the command id is derived from the workflow id and step, so retries repeat it. */
+export interface DispatchRequest {
+  commandId: string;
+  command: DomainCommand;
+  correlationId: string;
+  causationId: string;
+}
+
+/**
+ * Turns a decider's rejection into a failure Temporal understands: business rules and unknown aggregates
+ * are final (non-retryable, typed by their code so a saga can tell InsufficientStock from CardDeclined);
+ * transient failures retry with the activity's backoff.
+ */
+export function toActivityFailure(error: unknown): unknown {
+  if (isDomainError(error)) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: error.code,
+      nonRetryable: error.kind !== 'transient',
+      details: [{ kind: error.kind, code: error.code, details: error.details ?? {} }],
+    });
+  }
+  if (error instanceof IdempotencyKeyReusedError) {
+    return ApplicationFailure.create({
+      message: error.message,
+      type: 'IdempotencyKeyReused',
+      nonRetryable: true,
+    });
+  }
+  return error;
+}
+
+export function createCommandActivities(pool: Pool) {
+  return {
+    /** The saga door to the same command handler HTTP uses. */
+    async executeCommand(request: DispatchRequest): Promise<CommandResult> {
+      const info = Context.current().info;
+      try {
+        return await handleCommand(pool, {
+          commandId: request.commandId,
+          command: request.command,
+          attempt: info.attempt,
+          metadata: {
+            correlationId: request.correlationId,
+            causationId: request.causationId,
+            actor: `saga:${info.workflowType}`,
+            workflowId: info.workflowExecution?.workflowId,
+            runId: info.workflowExecution?.runId,
+          },
+        });
+      } catch (error) {
+        throw toActivityFailure(error);
+      }
+    },
+  };
+}

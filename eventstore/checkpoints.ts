@@ -1,0 +1,46 @@
+import { logStart, type LogPosition, type Queryable } from './types';
+
+export async function loadCheckpoint(db: Queryable, subscriptionId: string): Promise<LogPosition> {
+  const result = await db.query<{ transaction_id: string; global_position: string }>(
+    'select transaction_id::text, global_position from checkpoints where subscription_id = $1',
+    [subscriptionId],
+  );
+  const row = result.rows[0];
+  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : logStart;
+}
+
+export async function saveCheckpoint(
+  db: Queryable,
+  subscriptionId: string,
+  position: LogPosition,
+): Promise<void> {
+  await db.query(
+    `insert into checkpoints (subscription_id, transaction_id, global_position, updated_at)
+     values ($1, $2::xid8, $3, now())
+     on conflict (subscription_id) do update
+       set transaction_id = excluded.transaction_id, global_position = excluded.global_position, updated_at = now()`,
+    [subscriptionId, position.transactionId, position.globalPosition],
+  );
+}
+
+export async function deleteCheckpoint(db: Queryable, subscriptionId: string): Promise<void> {
+  await db.query('delete from checkpoints where subscription_id = $1', [subscriptionId]);
+}
+
+/**
+ * Loads and row-locks a checkpoint inside a transaction (creating it at the start of the log), so a
+ * reset that runs concurrently waits for this batch instead of being overwritten by it.
+ */
+export async function loadCheckpointForUpdate(db: Queryable, subscriptionId: string): Promise<LogPosition> {
+  await db.query(
+    `insert into checkpoints (subscription_id, transaction_id, global_position)
+     values ($1, '0'::xid8, 0) on conflict (subscription_id) do nothing`,
+    [subscriptionId],
+  );
+  const result = await db.query<{ transaction_id: string; global_position: string }>(
+    'select transaction_id::text, global_position from checkpoints where subscription_id = $1 for update',
+    [subscriptionId],
+  );
+  const row = result.rows[0]!;
+  return { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+}

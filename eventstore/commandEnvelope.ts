@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { DomainCommand } from '../domain/registry';
+import type { CommandMetadata } from './types';
+
+/** A command on its way to an aggregate, from either door (HTTP or a saga's activity). */
+export interface CommandEnvelope<Command extends DomainCommand = DomainCommand> {
+  /** Idempotency key: a repeat with the same id appends nothing and returns the first result. */
+  commandId: string;
+  command: Command;
+  metadata: CommandMetadata;
+  /** Delivery attempt (Temporal's attempt number for activities); 1 when absent. */
+  attempt?: number;
+}
+
+/** What a command did; a repeat returns the first one with `duplicate: true`. */
+export interface CommandResult {
+  streamId: string;
+  /** Stream version after the command. */
+  version: number;
+  /** Whether the command appended events (false: it was already in effect). */
+  changed: boolean;
+  eventIds: string[];
+  duplicate: boolean;
+}
+
+/** One idempotency key reused for a different request: refuse rather than return someone else's result. */
+export class IdempotencyKeyReusedError extends Error {
+  constructor(readonly commandId: string) {
+    super(`Command id ${commandId} was already used for a different command`);
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+/** Hash of what the command asks for, independent of key order, to detect a reused key. */
+export function requestHash(command: DomainCommand): string {
+  return createHash('sha256').update(canonicalJson(command)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}

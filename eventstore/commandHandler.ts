@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type { Pool } from 'pg';
+import { fold } from '../domain/decider';
+import { commandRoutes } from '../domain/registry';
+import { appendToStream, ConcurrencyConflictError, type NewEvent } from './append';
+import {
+  IdempotencyKeyReusedError,
+  requestHash,
+  type CommandEnvelope,
+  type CommandResult,
+} from './commandEnvelope';
+import { findProcessedCommands, recordProcessedCommands } from './processedCommands';
+import { readStream } from './readStream';
+import { inTransaction } from './transaction';
+import type { EventMetadata } from './types';
+
+export interface CommandHandlerOptions {
+  /** How many times a concurrency conflict is answered by reloading and deciding again. */
+  maxConflictRetries?: number;
+  now?: () => Date;
+}
+
+/**
+ * Load → decide → append, in one transaction that also records the command id. The one way any
+ * command reaches an aggregate, from HTTP and from sagas alike.
+ */
+export async function handleCommand(
+  pool: Pool,
+  envelope: CommandEnvelope,
+  options: CommandHandlerOptions = {},
+): Promise<CommandResult> {
+  const route = commandRoutes[envelope.command.type];
+  const streamId = route.streamId(envelope.command.data as never);
+  const hash = requestHash(envelope.command);
+  const maxRetries = options.maxConflictRetries ?? 5;
+
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const outcome = await inTransaction(pool, async (client) => {
+        const previous = (await findProcessedCommands(client, [envelope.commandId])).get(envelope.commandId);
+        if (previous) {
+          if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
+          return { ...previous.result, duplicate: true };
+        }
+        const history = await readStream(client, streamId);
+        const state = fold(route.decider, history as never);
+        const decided = route.decider.decide(envelope.command as never, state, {
+          attempt: envelope.attempt ?? 1,
+          now: options.now?.() ?? new Date(),
+        }) as Array<{ type: string; data: unknown }>;
+        const newEvents = decided.map((event) => toNewEvent(event, envelope));
+        const result: Omit<CommandResult, 'duplicate'> = {
+          streamId,
+          version: history.length + newEvents.length,
+          changed: newEvents.length > 0,
+          eventIds: newEvents.map((event) => event.metadata.eventId),
+        };
+        const recorded = await recordProcessedCommands(client, [
+          {
+            commandId: envelope.commandId,
+            streamId,
+            commandType: envelope.command.type,
+            requestHash: hash,
+            result,
+          },
+        ]);
+        // A concurrent delivery of the same command won; start over to return its result.
+        if (!recorded.has(envelope.commandId)) return undefined;
+        await appendToStream(client, streamId, history.length, newEvents);
+        return { ...result, duplicate: false };
+      });
+      if (outcome) return outcome;
+    } catch (error) {
+      if (!(error instanceof ConcurrencyConflictError) || attempt >= maxRetries) throw error;
+    }
+  }
+}
+
+export function toNewEvent(event: { type: string; data: unknown }, envelope: CommandEnvelope): NewEvent {
+  const metadata: EventMetadata = {
+    ...envelope.metadata,
+    eventId: randomUUID(),
+    commandId: envelope.commandId,
+    commandType: envelope.command.type,
+  };
+  return { type: event.type, data: event.data, metadata };
+}

@@ -1,0 +1,88 @@
+import { loadCheckpoint } from './checkpoints';
+import { customersProjectionId } from './customersProjection';
+import type { LogPosition, Queryable } from './types';
+
+export interface CustomerView {
+  customerId: string;
+  name: string;
+  email: string;
+  status: 'active' | 'disabled';
+  disabledReason: string | null;
+  version: number;
+  registeredPosition: number;
+  updatedAt: Date;
+}
+
+interface CustomerRow {
+  customer_id: string;
+  name: string;
+  email: string;
+  status: 'active' | 'disabled';
+  disabled_reason: string | null;
+  version: number;
+  registered_position: string;
+  updated_at: Date;
+}
+
+const toView = (row: CustomerRow): CustomerView => ({
+  customerId: row.customer_id,
+  name: row.name,
+  email: row.email,
+  status: row.status,
+  disabledReason: row.disabled_reason,
+  version: row.version,
+  registeredPosition: Number(row.registered_position),
+  updatedAt: row.updated_at,
+});
+
+export async function getCustomerView(db: Queryable, customerId: string): Promise<CustomerView | undefined> {
+  const result = await db.query<CustomerRow>('select * from customers where customer_id = $1', [customerId]);
+  return result.rows[0] && toView(result.rows[0]);
+}
+
+/** A page of customers ordered by id, after `after` (keyset pagination). */
+export async function listCustomerViews(
+  db: Queryable,
+  query: { status?: 'active' | 'disabled'; after?: string; limit: number },
+): Promise<CustomerView[]> {
+  const result = await db.query<CustomerRow>(
+    `select * from customers
+     where ($1::text is null or status = $1) and ($2::text is null or customer_id > $2)
+     order by customer_id limit $3`,
+    [query.status ?? null, query.after ?? null, query.limit],
+  );
+  return result.rows.map(toView);
+}
+
+/** Where the read model has read up to: the "as of" a bulk request records for its customer set. */
+export function customersReadModelPosition(db: Queryable): Promise<LogPosition> {
+  return loadCheckpoint(db, customersProjectionId);
+}
+
+/**
+ * Ids of the customers the read model had seen at or before `asOf`, after `after`, in id order. The same
+ * set on every call, whatever registers later: the projection applies the log in read order.
+ */
+export async function pageCustomerIdsAsOf(
+  db: Queryable,
+  asOf: LogPosition,
+  after: string | null,
+  limit: number,
+): Promise<string[]> {
+  const result = await db.query<{ customer_id: string }>(
+    `select customer_id from customers
+     where (registered_transaction_id, registered_position) <= ($1::xid8, $2::bigint)
+       and ($3::text is null or customer_id > $3)
+     order by customer_id limit $4`,
+    [asOf.transactionId, asOf.globalPosition, after, limit],
+  );
+  return result.rows.map((row) => row.customer_id);
+}
+
+export async function countCustomersAsOf(db: Queryable, asOf: LogPosition): Promise<number> {
+  const result = await db.query<{ count: string }>(
+    `select count(*) from customers where (registered_transaction_id, registered_position) <= ($1::xid8, $2::bigint)`,
+    [asOf.transactionId, asOf.globalPosition],
+  );
+  return Number(result.rows[0]!.count);
+}

@@ -1,0 +1,15 @@
+import type { LogPosition, Queryable } from './types';
+
+/**
+ * The last event a gap-safe reader can see right now (below the oldest running transaction), or
+ * undefined on an empty log. A subscriber whose checkpoint has reached it is caught up.
+ */
+export async function readableLogHead(db: Queryable): Promise<LogPosition | undefined> {
+  const result = await db.query<{ transaction_id: string; global_position: string }>(
+    `select transaction_id::text, global_position from events
+     where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+     order by transaction_id desc, global_position desc limit 1`,
+  );
+  const row = result.rows[0];
+  return row && { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+}

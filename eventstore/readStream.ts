@@ -1,0 +1,44 @@
+import { eventColumns, toStoredEvent, type EventRow } from './rows';
+import type { Queryable, StoredEvent } from './types';
+
+export interface ReadStreamOptions {
+  /** Stop at this version (inclusive): the stream as it was then. */
+  upToVersion?: number;
+  /** Stop at events recorded at or before this time. */
+  upToTime?: Date;
+}
+
+export async function readStream(
+  db: Queryable,
+  streamId: string,
+  options: ReadStreamOptions = {},
+): Promise<StoredEvent[]> {
+  const result = await db.query<EventRow>(
+    `select ${eventColumns} from events
+     where stream_id = $1
+       and ($2::int is null or stream_version <= $2)
+       and ($3::timestamptz is null or date_trunc('milliseconds', recorded_at) <= $3)
+     order by stream_version`,
+    [streamId, options.upToVersion ?? null, options.upToTime ?? null],
+  );
+  return result.rows.map(toStoredEvent);
+}
+
+/** Several streams in one round trip, keyed by stream id (streams with no events are absent). */
+export async function readStreams(
+  db: Queryable,
+  streamIds: readonly string[],
+): Promise<Map<string, StoredEvent[]>> {
+  const result = await db.query<EventRow>(
+    `select ${eventColumns} from events where stream_id = any($1::text[]) order by stream_id, stream_version`,
+    [streamIds],
+  );
+  const byStream = new Map<string, StoredEvent[]>();
+  for (const row of result.rows) {
+    const event = toStoredEvent(row);
+    const list = byStream.get(event.streamId);
+    if (list) list.push(event);
+    else byStream.set(event.streamId, [event]);
+  }
+  return byStream;
+}

@@ -1,0 +1,187 @@
+import type { Pool, PoolClient } from 'pg';
+import { eventsChannel } from './append';
+import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './checkpoints';
+import { readLogAfter } from './readLog';
+import { inTransaction } from './transaction';
+import { positionOf, type StoredEvent } from './types';
+
+export interface SubscriptionOptions {
+  /** Names the checkpoint and the advisory lock: one active reader per id. */
+  subscriptionId: string;
+  /**
+   * Handles one batch. With `transactional`, `client` is the open transaction the checkpoint is saved in,
+   * so the batch's writes and the checkpoint commit together. Without it, the checkpoint is saved after
+   * the handler returns: a crash in between re-delivers the batch (at-least-once).
+   */
+  handleBatch(events: StoredEvent[], client: PoolClient | undefined): Promise<void>;
+  transactional: boolean;
+  batchSize?: number;
+  /** Polling interval: the fallback when a NOTIFY is missed. */
+  pollIntervalMs?: number;
+  onError?(error: unknown): void;
+  /** Called whenever this process gains or loses the subscription's lock. */
+  onLeadershipChange?(active: boolean): void;
+}
+
+/**
+ * Reads the log after its checkpoint and hands batches to a handler, waking on NOTIFY and polling as a
+ * fallback. A session advisory lock makes it the only active reader of its subscription; another
+ * process with the same id waits as a hot standby and takes over when the lock's connection goes away.
+ */
+export class LogSubscription {
+  private running = false;
+  private wake?: () => void;
+  private loop?: Promise<void>;
+  private lockClient?: PoolClient;
+  private active = false;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly options: SubscriptionOptions,
+  ) {}
+
+  get isActive(): boolean {
+    return this.active;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  /** Processes batches until the log has nothing more to give right now. For tests and rebuilds. */
+  async catchUp(): Promise<number> {
+    let processed = 0;
+    for (;;) {
+      const count = await this.processOneBatch();
+      processed += count;
+      if (count === 0) return processed;
+    }
+  }
+
+  private async run(): Promise<void> {
+    const pollIntervalMs = this.options.pollIntervalMs ?? 1_000;
+    while (this.running) {
+      try {
+        await this.acquireLock(pollIntervalMs);
+        if (!this.running) break;
+        const listener = await this.listen();
+        try {
+          while (this.running && this.lockClient) {
+            const count = await this.processOneBatch();
+            if (count === 0) await this.sleep(pollIntervalMs);
+          }
+        } finally {
+          await this.release(listener);
+        }
+      } catch (error) {
+        this.options.onError?.(error);
+        await this.sleep(pollIntervalMs);
+      }
+    }
+    await this.releaseLock();
+  }
+
+  private async processOneBatch(): Promise<number> {
+    const { subscriptionId, batchSize = 100 } = this.options;
+    if (this.options.transactional) {
+      return inTransaction(this.pool, async (client) => {
+        const checkpoint = await loadCheckpointForUpdate(client, subscriptionId);
+        const events = await readLogAfter(client, checkpoint, batchSize);
+        if (events.length === 0) return 0;
+        await this.options.handleBatch(events, client);
+        await saveCheckpoint(client, subscriptionId, positionOf(events[events.length - 1]!));
+        return events.length;
+      });
+    }
+    const checkpoint = await loadCheckpoint(this.pool, subscriptionId);
+    const events = await readLogAfter(this.pool, checkpoint, batchSize);
+    if (events.length === 0) return 0;
+    await this.options.handleBatch(events, undefined);
+    await saveCheckpoint(this.pool, subscriptionId, positionOf(events[events.length - 1]!));
+    return events.length;
+  }
+
+  private async acquireLock(pollIntervalMs: number): Promise<void> {
+    while (this.running && !this.lockClient) {
+      const client = await this.pool.connect();
+      // A dropped lock connection means another process may now hold the lock: stop reading at once.
+      client.on('error', () => this.loseLock(client));
+      const result = await client.query<{ locked: boolean }>(
+        'select pg_try_advisory_lock(hashtext($1)) as locked',
+        [`procession:subscription:${this.options.subscriptionId}`],
+      );
+      if (result.rows[0]?.locked) {
+        this.lockClient = client;
+        this.setActive(true);
+        return;
+      }
+      client.release();
+      await this.sleep(pollIntervalMs);
+    }
+  }
+
+  private loseLock(client: PoolClient): void {
+    if (this.lockClient !== client) return;
+    this.lockClient = undefined;
+    this.setActive(false);
+    client.release(true);
+    this.wake?.();
+  }
+
+  private async releaseLock(): Promise<void> {
+    const client = this.lockClient;
+    if (!client) return;
+    this.lockClient = undefined;
+    this.setActive(false);
+    try {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [
+        `procession:subscription:${this.options.subscriptionId}`,
+      ]);
+      client.release();
+    } catch {
+      client.release(true);
+    }
+  }
+
+  private setActive(active: boolean): void {
+    if (this.active === active) return;
+    this.active = active;
+    this.options.onLeadershipChange?.(active);
+  }
+
+  private async listen(): Promise<PoolClient> {
+    const client = await this.pool.connect();
+    client.on('notification', () => this.wake?.());
+    client.on('error', () => this.wake?.());
+    await client.query(`listen ${eventsChannel}`);
+    return client;
+  }
+
+  private async release(listener: PoolClient): Promise<void> {
+    try {
+      await listener.query(`unlisten ${eventsChannel}`);
+      listener.release();
+    } catch {
+      listener.release(true);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+}

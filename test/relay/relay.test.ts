@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { appendToStream } from '../../eventstore/append';
+import { deleteCheckpoint } from '../../eventstore/checkpoints';
+import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
+import { readLogAfter } from '../../eventstore/readLog';
+import { logStart } from '../../eventstore/types';
+import { relaySubscriptionId } from '../../worker/relay';
+import { triggersFor } from '../../workflows/triggers';
+import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
+import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
+import { eventTypes, placeOrder, registerCustomer, sagaOf, stock } from '../sagas/orderScenario';
+
+let h: SagaHarness;
+
+beforeAll(async () => {
+  h = await startSagaHarness('relay', { settings: { dispatchDeadline: '1 minute' } });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function runsOf(workflowId: string): Promise<string[]> {
+  const runs: string[] = [];
+  for await (const execution of h.temporal.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
+    runs.push(execution.runId);
+  }
+  return runs;
+}
+
+async function storedEvent(streamId: string, type: string) {
+  const events = await readLogAfter(h.db.pool, logStart, 10_000);
+  return events.find((event) => event.streamId === streamId && event.type === type)!;
+}
+
+test('the same OrderPlaced delivered twice while the saga runs reaches one saga', async () => {
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 5);
+  const orderId = await placeOrder(h, { customerId, lines: [{ sku, quantity: 1, unitPriceCents: 100 }] });
+  const saga = sagaOf(h, orderId);
+  const firstRun = (await saga.started()).runId;
+
+  const placed = await storedEvent(`order-${orderId}`, 'OrderPlaced');
+  const [trigger] = triggersFor('OrderPlaced');
+  expect(await h.relay.deliver(placed, trigger!)).toBe('delivered');
+  expect((await saga.handle.describe()).runId).toBe(firstRun);
+
+  await eventually(async () => ((await saga.step()) === 'awaiting dispatch' ? true : undefined));
+  await h.send({ type: 'DispatchShipment', data: { orderId } });
+  // The dispatch event delivered a second time: the saga drops the event id it has seen.
+  const dispatched = await eventually(
+    async () => (await storedEvent(`shipment-${orderId}`, 'ShipmentDispatched')) ?? undefined,
+  );
+  const [signalTrigger] = triggersFor('ShipmentDispatched');
+  await h.relay.deliver(dispatched, signalTrigger!).catch(() => 'finished meanwhile');
+
+  expect((await saga.result()).outcome).toBe('confirmed');
+  expect(await eventTypes(h, `order-${orderId}`)).toEqual(['OrderPlaced', 'OrderConfirmed']);
+  expect(await eventTypes(h, `inventory-${sku}`)).toEqual(['StockReceived', 'StockReserved']);
+  expect(await runsOf(orderFulfillmentWorkflowId(orderId))).toEqual([firstRun]);
+});
+
+test('replaying the whole log after a lost checkpoint starts nothing twice and appends nothing', async () => {
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 5);
+  const orderId = await placeOrder(h, { customerId, lines: [{ sku, quantity: 1, unitPriceCents: 100 }] });
+  const saga = sagaOf(h, orderId);
+  await saga.started();
+  await eventually(async () => ((await saga.step()) === 'awaiting dispatch' ? true : undefined));
+  await h.send({ type: 'DispatchShipment', data: { orderId } });
+  expect((await saga.result()).outcome).toBe('confirmed');
+  const eventsBefore = (await readLogAfter(h.db.pool, logStart, 100_000)).length;
+
+  // As if the relay crashed before saving its checkpoint: every event is delivered again.
+  await h.relay.stop();
+  await deleteCheckpoint(h.db.pool, relaySubscriptionId);
+  await h.relay.catchUp();
+  h.relay.start();
+
+  expect(await runsOf(orderFulfillmentWorkflowId(orderId))).toHaveLength(1);
+  expect((await readLogAfter(h.db.pool, logStart, 100_000)).length).toBe(eventsBefore);
+  const ignored = (await listIgnoredDeliveries(h.db.pool, 1000)).filter(
+    (entry) => entry.workflowId === orderFulfillmentWorkflowId(orderId),
+  );
+  expect(ignored.map((entry) => entry.triggerName).sort()).toEqual([
+    'order-placed-starts-fulfillment',
+    'shipment-dispatched-signals-fulfillment',
+  ]);
+  expect(ignored[0]!.reason).toMatch(/already finished/);
+  expect(await listParkedEvents(h.db.pool, { limit: 100 })).toEqual([]);
+});
+
+test('a poison event is parked with its error, the relay moves on, and a replay that still fails parks it again', async () => {
+  // An OrderPlaced without an order id (a corrupt or legacy event) cannot start a saga.
+  const poisonStream = `order-poison-${randomUUID()}`;
+  const client = await h.db.pool.connect();
+  try {
+    await appendToStream(client, poisonStream, 0, [
+      {
+        type: 'OrderPlaced',
+        data: { customerId: 'nobody' },
+        metadata: {
+          eventId: randomUUID(),
+          commandId: randomUUID(),
+          commandType: 'PlaceOrder',
+          correlationId: 'poison',
+          causationId: 'poison',
+          actor: 'test',
+        },
+      },
+    ]);
+  } finally {
+    client.release();
+  }
+  // A healthy order behind it is still delivered.
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 5);
+  const orderId = await placeOrder(h, { customerId, lines: [{ sku, quantity: 1, unitPriceCents: 100 }] });
+  await sagaOf(h, orderId).started();
+
+  const parked = await eventually(async () => {
+    const list = await listParkedEvents(h.db.pool, { limit: 10 });
+    return list.length > 0 ? list : undefined;
+  });
+  expect(parked).toHaveLength(1);
+  expect(parked[0]).toMatchObject({
+    eventType: 'OrderPlaced',
+    triggerName: 'order-placed-starts-fulfillment',
+    status: 'parked',
+  });
+  expect(parked[0]!.reason).toMatch(/has no orderId/);
+
+  // Replaying without a fix parks it again, visibly, rather than dropping it.
+  expect(await requestReplay(h.db.pool, parked[0]!.eventId)).toBe(1);
+  const again = await eventually(async () => {
+    const [entry] = await listParkedEvents(h.db.pool, { limit: 10 });
+    return entry && entry.status === 'parked' && entry.attempts > parked[0]!.attempts ? entry : undefined;
+  });
+  expect(again.reason).toMatch(/has no orderId/);
+  await sagaOf(h, orderId).handle.cancel();
+});

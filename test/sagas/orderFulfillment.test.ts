@@ -1,0 +1,146 @@
+import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
+import { recordHistory } from '../harness/histories';
+import { eventTypes, placeOrder, registerCustomer, sagaOf, stateOf, stock } from './orderScenario';
+
+let h: SagaHarness;
+
+beforeAll(async () => {
+  h = await startSagaHarness('order-saga', { settings: { dispatchDeadline: '1 minute' } });
+});
+
+afterAll(async () => {
+  await h?.close();
+});
+
+async function dispatchWhenAwaited(orderId: string): Promise<void> {
+  const saga = sagaOf(h, orderId);
+  await saga.started();
+  await eventually(
+    async () => ((await saga.step()) === 'awaiting dispatch' ? true : undefined),
+    30_000,
+    'awaiting dispatch',
+  );
+  await h.send({ type: 'DispatchShipment', data: { orderId } });
+}
+
+test('happy path: stock reserved, payment authorized then captured, shipment dispatched, order confirmed', async () => {
+  const customerId = await registerCustomer(h);
+  const [skuA, skuB] = [await stock(h, 10), await stock(h, 5)];
+  const orderId = await placeOrder(h, {
+    customerId,
+    lines: [
+      { sku: skuA, quantity: 2, unitPriceCents: 1500 },
+      { sku: skuB, quantity: 1, unitPriceCents: 999 },
+    ],
+  });
+  await dispatchWhenAwaited(orderId);
+
+  const result = await sagaOf(h, orderId).result();
+  expect(result).toEqual({ orderId, outcome: 'confirmed' });
+  expect(await eventTypes(h, `order-${orderId}`)).toEqual(['OrderPlaced', 'OrderConfirmed']);
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual(['PaymentAuthorized', 'PaymentCaptured']);
+  expect(await eventTypes(h, `shipment-${orderId}`)).toEqual(['ShipmentScheduled', 'ShipmentDispatched']);
+  expect(await stateOf(h, `payment-${orderId}`)).toMatchObject({ status: 'captured', amountCents: 3999 });
+  expect(await stateOf(h, `inventory-${skuA}`)).toMatchObject({ onHand: 10, reservations: { [orderId]: 2 } });
+  await recordHistory(sagaOf(h, orderId).handle, 'orderFulfillment-confirmed');
+});
+
+test('declined card: stock released, order cancelled with the reason, nothing captured', async () => {
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 3);
+  const orderId = await placeOrder(h, {
+    customerId,
+    lines: [{ sku, quantity: 2, unitPriceCents: 100 }],
+    paymentMethod: 'pm_card_declined',
+  });
+  const result = await sagaOf(h, orderId).result();
+  expect(result.outcome).toBe('cancelled');
+  expect(result.reason).toMatch(/^CardDeclined/);
+  expect(await eventTypes(h, `inventory-${sku}`)).toEqual([
+    'StockReceived',
+    'StockReserved',
+    'StockReleased',
+  ]);
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual([]);
+  expect(await eventTypes(h, `shipment-${orderId}`)).toEqual([]);
+  expect(await stateOf(h, `order-${orderId}`)).toMatchObject({
+    status: 'cancelled',
+    cancelReason: result.reason,
+  });
+  await recordHistory(sagaOf(h, orderId).handle, 'orderFulfillment-card-declined');
+});
+
+test('out of stock on the second line: the first line is released, the order cancelled', async () => {
+  const customerId = await registerCustomer(h);
+  const [plenty, scarce] = [await stock(h, 10), await stock(h, 1)];
+  const orderId = await placeOrder(h, {
+    customerId,
+    lines: [
+      { sku: plenty, quantity: 4, unitPriceCents: 100 },
+      { sku: scarce, quantity: 2, unitPriceCents: 100 },
+    ],
+  });
+  const result = await sagaOf(h, orderId).result();
+  expect(result.reason).toMatch(/^InsufficientStock/);
+  expect(await eventTypes(h, `inventory-${plenty}`)).toEqual([
+    'StockReceived',
+    'StockReserved',
+    'StockReleased',
+  ]);
+  // The undo for the failed line ran too and, as the rule says, appended nothing.
+  expect(await eventTypes(h, `inventory-${scarce}`)).toEqual(['StockReceived']);
+  expect(await stateOf(h, `inventory-${plenty}`)).toMatchObject({ onHand: 10, reservations: {} });
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual([]);
+  expect(await stateOf(h, `order-${orderId}`)).toMatchObject({ status: 'cancelled' });
+});
+
+test('unsupported country: payment voided, stock released, order cancelled', async () => {
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 5);
+  const orderId = await placeOrder(h, {
+    customerId,
+    lines: [{ sku, quantity: 1, unitPriceCents: 2500 }],
+    country: 'XX',
+  });
+  const result = await sagaOf(h, orderId).result();
+  expect(result.reason).toMatch(/^ShippingUnavailable/);
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual(['PaymentAuthorized', 'PaymentVoided']);
+  expect(await eventTypes(h, `inventory-${sku}`)).toEqual([
+    'StockReceived',
+    'StockReserved',
+    'StockReleased',
+  ]);
+  expect(await eventTypes(h, `shipment-${orderId}`)).toEqual([]);
+  expect(await stateOf(h, `order-${orderId}`)).toMatchObject({ status: 'cancelled' });
+  await recordHistory(sagaOf(h, orderId).handle, 'orderFulfillment-shipping-unavailable');
+});
+
+test('flaky card: retried until it succeeds, each payment command applied exactly once', async () => {
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 5);
+  const orderId = await placeOrder(h, {
+    customerId,
+    lines: [{ sku, quantity: 1, unitPriceCents: 700 }],
+    paymentMethod: 'pm_card_flaky',
+  });
+  await dispatchWhenAwaited(orderId);
+  const result = await sagaOf(h, orderId).result();
+  expect(result.outcome).toBe('confirmed');
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual(['PaymentAuthorized', 'PaymentCaptured']);
+  // The retries happened: the activity that authorized ran three times.
+  const history = await sagaOf(h, orderId).handle.fetchHistory();
+  const attempts = (history.events ?? [])
+    .filter((event) => event.activityTaskStartedEventAttributes)
+    .map((event) => event.activityTaskStartedEventAttributes!.attempt);
+  expect(Math.max(...attempts.map(Number))).toBe(3);
+});
+
+test('disabled customer: the order is cancelled before anything is reserved', async () => {
+  const customerId = await registerCustomer(h, 'disabled');
+  const sku = await stock(h, 5);
+  const orderId = await placeOrder(h, { customerId, lines: [{ sku, quantity: 1, unitPriceCents: 100 }] });
+  const result = await sagaOf(h, orderId).result();
+  expect(result).toEqual({ orderId, outcome: 'cancelled', reason: `customer ${customerId} is disabled` });
+  expect(await eventTypes(h, `inventory-${sku}`)).toEqual(['StockReceived']);
+  expect(await eventTypes(h, `order-${orderId}`)).toEqual(['OrderPlaced', 'OrderCancelled']);
+});

@@ -1,0 +1,231 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Pool } from 'pg';
+import { markReplayed, parkEvent, pendingReplays, recordIgnoredDelivery } from '../eventstore/parkedEvents';
+import { readEventById } from '../eventstore/readEvent';
+import { LogSubscription } from '../eventstore/subscription';
+import type { StoredEvent } from '../eventstore/types';
+import { AggregateId, CorrelationId, SagaType } from '../workflows/searchAttributes';
+import { triggersFor, type SagaDelivery, type Trigger, type TriggerSettings } from '../workflows/triggers';
+
+export const relaySubscriptionId = 'relay:sagas';
+
+export interface RelayOptions {
+  taskQueue: string;
+  settings?: TriggerSettings;
+  subscriptionId?: string;
+  /** Attempts per delivery before the event is parked. */
+  maxAttempts?: number;
+  retryDelayMs?: number;
+  pollIntervalMs?: number;
+  batchSize?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+export type DeliveryOutcome = 'delivered' | 'ignored' | 'parked';
+
+/**
+ * Reads the event log after its checkpoint and turns events into saga starts and signals (workflows/triggers.ts).
+ * At-least-once from the log, exactly-once in effect: workflow ids come from the event's aggregate, starts
+ * reuse a running saga (USE_EXISTING) and never re-run a finished one (REJECT_DUPLICATE), and sagas drop
+ * signals whose event id they have seen. The checkpoint moves only after Temporal accepted the batch.
+ * While Temporal is unreachable the relay stops and retries the batch; an event a trigger keeps failing
+ * on is parked with the error and the relay moves on.
+ */
+export class Relay {
+  readonly subscription: LogSubscription;
+  private readonly subscriptionId: string;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly client: Client,
+    private readonly options: RelayOptions,
+  ) {
+    this.subscriptionId = options.subscriptionId ?? relaySubscriptionId;
+    this.subscription = new LogSubscription(pool, {
+      subscriptionId: this.subscriptionId,
+      transactional: false,
+      batchSize: options.batchSize ?? 100,
+      pollIntervalMs: options.pollIntervalMs,
+      handleBatch: (events) => this.deliverBatch(events),
+      onError: (error) =>
+        this.log('relay batch failed; retrying from the checkpoint', { error: String(error) }),
+      onLeadershipChange: (active) => this.log(active ? 'relay is active' : 'relay is on standby'),
+    });
+  }
+
+  private replayTimer?: NodeJS.Timeout;
+  private replaying?: Promise<void>;
+
+  start(): void {
+    this.subscription.start();
+    // Replays are requested while the log may be quiet, so they are not left to the next batch.
+    this.replayTimer = setInterval(() => {
+      if (this.subscription.isActive)
+        void this.replayRequested().catch((error) => this.log('replay failed', { error: String(error) }));
+    }, this.options.pollIntervalMs ?? 1_000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.replayTimer);
+    await this.subscription.stop();
+    await this.replaying;
+  }
+
+  /** Delivers everything pending, including requested replays; for tests and one-shot runs. */
+  async catchUp(): Promise<void> {
+    await this.subscription.catchUp();
+    await this.replayRequested();
+  }
+
+  private async deliverBatch(events: StoredEvent[]): Promise<void> {
+    for (const event of events) {
+      for (const trigger of triggersFor(event.type)) await this.deliver(event, trigger);
+    }
+    await this.replayRequested();
+  }
+
+  /** Delivers parked events that someone asked to replay (POST /parked-events/:id/replay). */
+  private replayRequested(): Promise<void> {
+    this.replaying ??= this.replayPending().finally(() => (this.replaying = undefined));
+    return this.replaying;
+  }
+
+  private async replayPending(): Promise<void> {
+    for (const parked of await pendingReplays(this.pool, this.subscriptionId, 50)) {
+      const event = await readEventById(this.pool, parked.eventId);
+      const trigger = triggersFor(parked.eventType).find(
+        (candidate) => candidate.name === parked.triggerName,
+      );
+      if (!event || !trigger) {
+        await parkEvent(this.pool, {
+          ...parked,
+          reason: `replay failed: ${!event ? 'event' : 'trigger'} no longer exists`,
+          attempts: 0,
+        });
+        continue;
+      }
+      // A failed replay parks the event again (status back to parked, attempts added up).
+      if ((await this.deliver(event, trigger)) !== 'parked') await markReplayed(this.pool, parked);
+    }
+  }
+
+  async deliver(event: StoredEvent, trigger: Trigger): Promise<DeliveryOutcome> {
+    const maxAttempts = this.options.maxAttempts ?? 5;
+    let lastError: unknown;
+    let delivery: SagaDelivery;
+    try {
+      delivery = trigger.plan(
+        {
+          eventId: event.eventId,
+          type: event.type,
+          streamId: event.streamId,
+          globalPosition: event.globalPosition,
+          data: event.data,
+          correlationId: event.metadata?.correlationId ?? event.eventId,
+        },
+        this.options.settings ?? {},
+      );
+    } catch (error) {
+      // The event itself cannot be delivered: retrying will not change that.
+      return this.park(event, trigger, error, 1);
+    }
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      try {
+        await this.send(delivery, event);
+        return 'delivered';
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          await recordIgnoredDelivery(this.pool, {
+            subscriptionId: this.subscriptionId,
+            eventId: event.eventId,
+            triggerName: trigger.name,
+            workflowId: delivery.workflowId,
+            reason: 'saga already finished; a finished saga is never re-run',
+          });
+          this.log('delivery ignored: saga already finished', {
+            eventId: event.eventId,
+            workflowId: delivery.workflowId,
+          });
+          return 'ignored';
+        }
+        // Temporal being down is not the event's fault: fail the batch so the checkpoint stays put.
+        if (isUnavailable(error)) throw error;
+        lastError = error;
+        if (attempt < maxAttempts) await sleep((this.options.retryDelayMs ?? 200) * 2 ** (attempt - 1));
+      }
+    }
+    return this.park(event, trigger, lastError, maxAttempts);
+  }
+
+  private async send(delivery: SagaDelivery, event: StoredEvent): Promise<void> {
+    const common = {
+      taskQueue: this.options.taskQueue,
+      workflowId: delivery.workflowId,
+      args: delivery.args,
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      typedSearchAttributes: [
+        { key: SagaType, value: delivery.searchAttributes.sagaType },
+        { key: AggregateId, value: delivery.searchAttributes.aggregateId },
+        { key: CorrelationId, value: delivery.searchAttributes.correlationId },
+      ],
+      staticSummary: delivery.summary,
+      staticDetails: delivery.details,
+    };
+    if (delivery.signal) {
+      await this.client.workflow.signalWithStart(delivery.workflowType, {
+        ...common,
+        signal: delivery.signal.name,
+        signalArgs: delivery.signal.args,
+      });
+    } else {
+      await this.client.workflow.start(delivery.workflowType, {
+        ...common,
+        workflowIdConflictPolicy: 'USE_EXISTING',
+      });
+    }
+    this.log('delivered', { eventId: event.eventId, type: event.type, workflowId: delivery.workflowId });
+  }
+
+  private async park(
+    event: StoredEvent,
+    trigger: Trigger,
+    error: unknown,
+    attempts: number,
+  ): Promise<DeliveryOutcome> {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    await parkEvent(this.pool, {
+      subscriptionId: this.subscriptionId,
+      eventId: event.eventId,
+      globalPosition: event.globalPosition,
+      eventType: event.type,
+      triggerName: trigger.name,
+      reason,
+      attempts,
+    });
+    this.log('event parked', { eventId: event.eventId, trigger: trigger.name, reason });
+    return 'parked';
+  }
+
+  private log(message: string, fields?: Record<string, unknown>): void {
+    this.options.log?.(message, fields);
+  }
+}
+
+const unavailableGrpcCodes = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
+
+function isUnavailable(error: unknown): boolean {
+  for (
+    let current = error as { code?: unknown; cause?: unknown } | undefined;
+    current;
+    current = current.cause as typeof current
+  ) {
+    if (typeof current.code === 'number' && unavailableGrpcCodes.has(current.code)) return true;
+    if ((current as Error).name === 'ConnectionError' || (current as Error).name === 'TransportError')
+      return true;
+  }
+  return false;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

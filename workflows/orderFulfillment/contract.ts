@@ -1,0 +1,46 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { EventSignal } from '../kit/eventSignal';
+
+export const orderFulfillmentWorkflowType = 'orderFulfillment';
+
+export function orderFulfillmentWorkflowId(orderId: string): string {
+  return `order-fulfillment:${orderId}`;
+}
+
+export interface OrderFulfillmentInput {
+  orderId: string;
+  correlationId: string;
+  /** How long to wait for ShipmentDispatched before compensating; ms or a duration string like '24h'. */
+  dispatchDeadline?: Duration;
+}
+
+export type OrderSagaStep =
+  | 'starting'
+  | 'checking customer'
+  | 'reserving stock'
+  | 'authorizing payment'
+  | 'scheduling shipment'
+  | 'awaiting dispatch'
+  | 'capturing payment'
+  | 'confirming order'
+  | 'compensating'
+  | 'confirmed'
+  | 'cancelled';
+
+export interface OrderSagaProgress {
+  orderId: string;
+  step: OrderSagaStep;
+  reservedSkus: string[];
+  cancelReason?: string;
+  compensations: string[];
+}
+
+export interface OrderFulfillmentResult {
+  orderId: string;
+  outcome: 'confirmed' | 'cancelled' | 'already closed';
+  reason?: string;
+}
+
+export const shipmentDispatchedSignal = defineSignal<[EventSignal]>('shipmentDispatched');
+export const orderProgressQuery = defineQuery<OrderSagaProgress>('progress');

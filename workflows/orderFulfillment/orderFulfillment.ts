@@ -1,0 +1,161 @@
+import {
+  condition,
+  isCancellation,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  CancellationScope,
+} from '@temporalio/workflow';
+import type { Activities } from '../../activities';
+import type { OrderState } from '../../domain/order/order';
+import { dispatch } from '../kit/commands';
+import { Compensations } from '../kit/compensations';
+import { rejectionOf, SagaStopped } from '../kit/rejection';
+import {
+  orderProgressQuery,
+  shipmentDispatchedSignal,
+  type OrderFulfillmentInput,
+  type OrderFulfillmentResult,
+  type OrderSagaProgress,
+  type OrderSagaStep,
+} from './contract';
+
+const { loadOrder, loadCustomerStatus } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
+});
+
+export const defaultDispatchDeadline = '24 hours';
+
+/**
+ * OrderPlaced → customer must be active → reserve each line → authorize payment → schedule shipment →
+ * wait for ShipmentDispatched (with a deadline) → capture payment → confirm the order. Any rejection,
+ * the deadline, or a cancellation undoes what was done, newest first, and cancels the order with why.
+ */
+export async function orderFulfillment(input: OrderFulfillmentInput): Promise<OrderFulfillmentResult> {
+  const { orderId, correlationId } = input;
+  const progress: OrderSagaProgress = { orderId, step: 'starting', reservedSkus: [], compensations: [] };
+  const seenEvents = new Set<string>();
+  let dispatched = false;
+
+  setHandler(orderProgressQuery, () => progress);
+  // The relay delivers at least once; an event id seen before changes nothing.
+  setHandler(shipmentDispatchedSignal, (event) => {
+    if (seenEvents.has(event.eventId)) return;
+    seenEvents.add(event.eventId);
+    if (event.eventType === 'ShipmentDispatched') dispatched = true;
+  });
+
+  const enter = (step: OrderSagaStep, details?: string) => {
+    progress.step = step;
+    setCurrentDetails(`**${step}**${details ? `\n\n${details}` : ''}`);
+  };
+
+  enter('starting');
+  const order: OrderState = await loadOrder(orderId);
+  // A redelivered OrderPlaced after the saga's history is gone must not fulfil the order again.
+  if (order.status !== 'placed') {
+    enter(order.status === 'confirmed' ? 'confirmed' : 'cancelled', `order is already ${order.status}`);
+    return { orderId, outcome: 'already closed', reason: `order is ${order.status}` };
+  }
+
+  const compensations = new Compensations();
+  try {
+    enter('checking customer', `customer ${order.customerId}`);
+    const customerStatus = await loadCustomerStatus(order.customerId);
+    if (customerStatus !== 'active') {
+      throw new SagaStopped(
+        `customer ${order.customerId} is ${customerStatus === 'none' ? 'unknown' : customerStatus}`,
+      );
+    }
+
+    for (const [index, line] of order.lines.entries()) {
+      enter('reserving stock', `line ${index + 1}/${order.lines.length}: ${line.quantity} × ${line.sku}`);
+      compensations.add(`release ${line.sku}`, () =>
+        dispatch(
+          `release-stock:${index}`,
+          { type: 'ReleaseStock', data: { sku: line.sku, orderId } },
+          correlationId,
+          {
+            summary: `ReleaseStock ${line.sku}`,
+          },
+        ),
+      );
+      await dispatch(
+        `reserve-stock:${index}`,
+        { type: 'ReserveStock', data: { sku: line.sku, orderId, quantity: line.quantity } },
+        correlationId,
+        { summary: `ReserveStock ${line.quantity} × ${line.sku} (line ${index + 1}/${order.lines.length})` },
+      );
+      progress.reservedSkus.push(line.sku);
+    }
+
+    enter('authorizing payment', `${order.totalCents} cents with ${order.paymentMethod}`);
+    compensations.add('void payment', () =>
+      dispatch('void-payment', { type: 'VoidPayment', data: { orderId } }, correlationId, {
+        summary: 'VoidPayment',
+      }),
+    );
+    await dispatch(
+      'authorize-payment',
+      {
+        type: 'AuthorizePayment',
+        data: { orderId, amountCents: order.totalCents, paymentMethod: order.paymentMethod },
+      },
+      correlationId,
+      { summary: `AuthorizePayment ${order.totalCents} cents` },
+    );
+
+    enter('scheduling shipment', `to ${order.shippingAddress.city}, ${order.shippingAddress.country}`);
+    compensations.add('cancel shipment', () =>
+      dispatch('cancel-shipment', { type: 'CancelShipment', data: { orderId } }, correlationId, {
+        summary: 'CancelShipment',
+      }),
+    );
+    await dispatch(
+      'schedule-shipment',
+      { type: 'ScheduleShipment', data: { orderId, address: order.shippingAddress } },
+      correlationId,
+      { summary: `ScheduleShipment to ${order.shippingAddress.country}` },
+    );
+
+    const deadline = input.dispatchDeadline ?? defaultDispatchDeadline;
+    enter('awaiting dispatch', `waiting up to ${deadline} for ShipmentDispatched`);
+    if (!(await condition(() => dispatched, deadline))) {
+      throw new SagaStopped(`shipment was not dispatched within ${deadline}`);
+    }
+
+    enter('capturing payment');
+    await dispatch('capture-payment', { type: 'CapturePayment', data: { orderId } }, correlationId, {
+      summary: `CapturePayment ${order.totalCents} cents`,
+    });
+    enter('confirming order');
+    await dispatch('confirm-order', { type: 'ConfirmOrder', data: { orderId } }, correlationId, {
+      summary: 'ConfirmOrder',
+    });
+    enter('confirmed', `order ${orderId} confirmed`);
+    return { orderId, outcome: 'confirmed' };
+  } catch (error) {
+    const cancelled = isCancellation(error);
+    const reason = cancelled ? 'saga was cancelled' : reasonFor(error);
+    if (reason === undefined) throw error;
+    enter('compensating', reason);
+    progress.cancelReason = reason;
+    await compensations.run();
+    progress.compensations = compensations.completed;
+    await CancellationScope.nonCancellable(() =>
+      dispatch('cancel-order', { type: 'CancelOrder', data: { orderId, reason } }, correlationId, {
+        summary: `CancelOrder: ${reason}`,
+      }),
+    );
+    enter('cancelled', `${reason}\n\nundone: ${compensations.completed.join(', ') || 'nothing'}`);
+    if (cancelled) throw error;
+    return { orderId, outcome: 'cancelled', reason };
+  }
+}
+
+function reasonFor(error: unknown): string | undefined {
+  if (error instanceof SagaStopped) return error.reason;
+  const rejection = rejectionOf(error);
+  return rejection && `${rejection.code}: ${rejection.message}`;
+}
