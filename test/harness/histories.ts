@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 
 export const historiesDir = path.resolve(__dirname, '..', 'histories');
 
@@ -12,5 +13,5 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   if (process.env.RECORD_HISTORIES !== '1') return;
   const history = await handle.fetchHistory();
   fs.mkdirSync(historiesDir, { recursive: true });
-  fs.writeFileSync(path.join(historiesDir, `${name}.json`), JSON.stringify(history, null, 1));
+  fs.writeFileSync(path.join(historiesDir, `${name}.json`), historyToJSON(history));
 }
