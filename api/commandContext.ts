@@ -1,0 +1,71 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { DomainCommand } from '../domain/registry';
+import type { CommandEnvelope, CommandResult } from '../eventstore/commandEnvelope';
+
+/** Headers every command route accepts; all optional. */
+export interface CommandHeaders {
+  'idempotency-key'?: string;
+  'x-correlation-id'?: string;
+  'x-actor'?: string;
+}
+
+export const commandHeaders = {
+  type: 'object',
+  properties: {
+    'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 },
+    'x-correlation-id': { type: 'string', minLength: 1, maxLength: 200 },
+    'x-actor': { type: 'string', minLength: 1, maxLength: 200 },
+  },
+} as const;
+
+type CommandRequest = FastifyRequest<{ Headers: CommandHeaders }>;
+
+/**
+ * The command id for a request. Client keys live under `http:` because saga command ids are predictable
+ * (`<workflowId>:<step>`): an unprefixed key could claim a saga's command id and block its step.
+ */
+export function commandIdFor(request: CommandRequest): string {
+  const key = request.headers['idempotency-key'];
+  return key === undefined ? randomUUID() : `http:${key}`;
+}
+
+/**
+ * An id the server assigns to a new aggregate. With an Idempotency-Key it is derived from the key, so the
+ * retried request describes the same command and gets the first result instead of a key-reuse conflict.
+ */
+export function newAggregateId(request: CommandRequest, aggregate: string): string {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return randomUUID();
+  const hex = createHash('sha256').update(`${aggregate}\0${key}`).digest('hex');
+  // Shaped like a version-8 (custom) UUID, so derived ids look like generated ones.
+  return [
+    hex.slice(0, 8),
+    hex.slice(8, 12),
+    `8${hex.slice(13, 16)}`,
+    ((parseInt(hex.slice(16, 18), 16) & 0x3f) | 0x80).toString(16) + hex.slice(18, 20),
+    hex.slice(20, 32),
+  ].join('-');
+}
+
+export function envelopeFor<Command extends DomainCommand>(
+  request: CommandRequest,
+  command: Command,
+): CommandEnvelope<Command> {
+  const key = request.headers['idempotency-key'];
+  return {
+    commandId: commandIdFor(request),
+    command,
+    metadata: {
+      correlationId: request.headers['x-correlation-id'] ?? randomUUID(),
+      // The key names the request across retries; the request id only this delivery of it.
+      causationId: key === undefined ? request.id : `http:${key}`,
+      actor: request.headers['x-actor'] ?? 'http',
+    },
+  };
+}
+
+/** Lets a client tell a replayed answer from a fresh one; the body is the same either way. */
+export function markReplay(response: FastifyReply, result: Pick<CommandResult, 'duplicate'>): void {
+  if (result.duplicate) response.header('idempotent-replayed', 'true');
+}

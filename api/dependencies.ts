@@ -1,0 +1,24 @@
+import type { Client } from '@temporalio/client';
+import type { FastifyServerOptions } from 'fastify';
+import type { Pool } from 'pg';
+
+/** Everything the API talks to, handed in by whoever wires the process (it starts nothing itself). */
+export interface ApiDependencies {
+  pool: Pool;
+  temporal: {
+    client: Client;
+    /** For Web UI links; the client carries its own namespace for calls. */
+    namespace: string;
+    /** Web UI base address; links are null without it. */
+    uiUrl?: string;
+  };
+  /** How long a bulk request waits for the customers read model to catch up with the log (default 2000). */
+  bulkSnapshotWaitMs?: number;
+  /**
+   * Deadline for each Temporal call (default 5000). A query needs a worker to answer; without a deadline
+   * a request would hang for as long as no worker polls.
+   */
+  temporalTimeoutMs?: number;
+  /** Passed to fastify; off by default so tests stay quiet. */
+  logger?: FastifyServerOptions['logger'];
+}

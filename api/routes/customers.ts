@@ -1,0 +1,175 @@
+import type { FastifyInstance } from 'fastify';
+import { handleCommand } from '../../eventstore/commandHandler';
+import { getCustomerView, listCustomerViews, type CustomerView } from '../../eventstore/customersReadModel';
+import {
+  commandHeaders,
+  envelopeFor,
+  markReplay,
+  newAggregateId,
+  type CommandHeaders,
+} from '../commandContext';
+import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
+import {
+  dateTime,
+  errorResponses,
+  id,
+  idParams,
+  nullableString,
+  pageLimitString,
+  strictObject,
+  text,
+} from '../schemas';
+
+const defaultPageSize = 50;
+
+const customerView = {
+  type: 'object',
+  properties: {
+    customerId: { type: 'string' },
+    name: { type: 'string' },
+    email: { type: 'string' },
+    status: { type: 'string' },
+    disabledReason: nullableString,
+    version: { type: 'integer' },
+    updatedAt: dateTime,
+  },
+  required: ['customerId', 'name', 'email', 'status', 'disabledReason', 'version', 'updatedAt'],
+} as const;
+
+const commandResult = {
+  type: 'object',
+  properties: { customerId: { type: 'string' }, version: { type: 'integer' }, changed: { type: 'boolean' } },
+  required: ['customerId', 'version', 'changed'],
+} as const;
+
+function publicView({ registeredPosition: _internal, ...view }: CustomerView) {
+  return view;
+}
+
+export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  app.post<{
+    Headers: CommandHeaders;
+    Body: { customerId?: string; name: string; email: string };
+  }>(
+    '/customers',
+    {
+      schema: {
+        headers: commandHeaders,
+        body: strictObject(
+          { customerId: id, name: text(200), email: { type: 'string', format: 'email', maxLength: 320 } },
+          ['name', 'email'],
+        ),
+        response: {
+          201: {
+            type: 'object',
+            properties: { customerId: { type: 'string' }, version: { type: 'integer' } },
+            required: ['customerId', 'version'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, response) => {
+      const { name, email } = request.body;
+      const customerId = request.body.customerId ?? newAggregateId(request, 'customer');
+      const result = await handleCommand(
+        deps.pool,
+        envelopeFor(request, { type: 'RegisterCustomer', data: { customerId, name, email } }),
+      );
+      markReplay(response, result);
+      response.header('location', `/customers/${encodeURIComponent(customerId)}`);
+      return response.code(201).send({ customerId, version: result.version });
+    },
+  );
+
+  app.post<{ Headers: CommandHeaders; Params: { customerId: string }; Body: { reason: string } }>(
+    '/customers/:customerId/disable',
+    {
+      schema: {
+        headers: commandHeaders,
+        params: idParams('customerId'),
+        body: strictObject({ reason: text(500) }, ['reason']),
+        response: { 200: commandResult, ...errorResponses },
+      },
+    },
+    async (request, response) => {
+      const { customerId } = request.params;
+      const result = await handleCommand(
+        deps.pool,
+        envelopeFor(request, { type: 'DisableCustomer', data: { customerId, reason: request.body.reason } }),
+      );
+      markReplay(response, result);
+      return { customerId, version: result.version, changed: result.changed };
+    },
+  );
+
+  app.post<{ Headers: CommandHeaders; Params: { customerId: string } }>(
+    '/customers/:customerId/enable',
+    {
+      schema: {
+        headers: commandHeaders,
+        params: idParams('customerId'),
+        response: { 200: commandResult, ...errorResponses },
+      },
+    },
+    async (request, response) => {
+      const { customerId } = request.params;
+      const result = await handleCommand(
+        deps.pool,
+        envelopeFor(request, { type: 'EnableCustomer', data: { customerId } }),
+      );
+      markReplay(response, result);
+      return { customerId, version: result.version, changed: result.changed };
+    },
+  );
+
+  app.get<{ Params: { customerId: string } }>(
+    '/customers/:customerId',
+    {
+      schema: { params: idParams('customerId'), response: { 200: customerView, ...errorResponses } },
+    },
+    async (request) => {
+      const view = await getCustomerView(deps.pool, request.params.customerId);
+      if (!view) {
+        throw new ApiError(
+          404,
+          'CustomerNotFound',
+          `Customer ${request.params.customerId} is not in the read model ` +
+            '(a customer registered a moment ago may not have reached it yet)',
+          { customerId: request.params.customerId },
+        );
+      }
+      return publicView(view);
+    },
+  );
+
+  app.get<{ Querystring: { status?: 'active' | 'disabled'; after?: string; limit?: string } }>(
+    '/customers',
+    {
+      schema: {
+        querystring: strictObject(
+          { status: { type: 'string', enum: ['active', 'disabled'] }, after: id, limit: pageLimitString },
+          [],
+        ),
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: customerView }, nextAfter: nullableString },
+            required: ['items', 'nextAfter'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { status, after } = request.query;
+      const limit = request.query.limit === undefined ? defaultPageSize : Number(request.query.limit);
+      // One row past the page says whether there is a next page without a count query.
+      const rows = await listCustomerViews(deps.pool, { status, after, limit: limit + 1 });
+      const items = rows.slice(0, limit).map(publicView);
+      const nextAfter = rows.length > limit ? (items[items.length - 1]?.customerId ?? null) : null;
+      return { items, nextAfter };
+    },
+  );
+}

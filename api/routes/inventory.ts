@@ -1,0 +1,61 @@
+import type { FastifyInstance } from 'fastify';
+import { availability, inventoryDecider } from '../../domain/inventory/inventory';
+import { handleCommand } from '../../eventstore/commandHandler';
+import { commandHeaders, envelopeFor, markReplay, type CommandHeaders } from '../commandContext';
+import { loadAggregate } from '../aggregates';
+import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
+import { errorResponses, idParams, strictObject } from '../schemas';
+
+// Keeps stock counts far below Number.MAX_SAFE_INTEGER however many receipts a sku sees.
+const maxQuantity = 1_000_000;
+
+const stockView = {
+  type: 'object',
+  properties: {
+    sku: { type: 'string' },
+    onHand: { type: 'integer' },
+    reserved: { type: 'integer' },
+    available: { type: 'integer' },
+    version: { type: 'integer' },
+  },
+  required: ['sku', 'onHand', 'reserved', 'available', 'version'],
+} as const;
+
+async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number) {
+  const inventory = await loadAggregate(deps.pool, inventoryDecider, `inventory-${sku}`, upToVersion);
+  if (!inventory) {
+    throw new ApiError(404, 'InventoryNotFound', `No stock was ever received for sku ${sku}`, { sku });
+  }
+  return { ...availability(inventory.state), sku, version: inventory.version };
+}
+
+export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  app.post<{ Headers: CommandHeaders; Params: { sku: string }; Body: { quantity: number } }>(
+    '/inventory/:sku/receive',
+    {
+      schema: {
+        headers: commandHeaders,
+        params: idParams('sku'),
+        body: strictObject({ quantity: { type: 'integer', minimum: 1, maximum: maxQuantity } }, ['quantity']),
+        response: { 200: stockView, ...errorResponses },
+      },
+    },
+    async (request, response) => {
+      const { sku } = request.params;
+      const result = await handleCommand(
+        deps.pool,
+        envelopeFor(request, { type: 'ReceiveStock', data: { sku, quantity: request.body.quantity } }),
+      );
+      markReplay(response, result);
+      // As of this command's version, so a replayed request answers what the first one did.
+      return stockAt(deps, sku, result.version);
+    },
+  );
+
+  app.get<{ Params: { sku: string } }>(
+    '/inventory/:sku',
+    { schema: { params: idParams('sku'), response: { 200: stockView, ...errorResponses } } },
+    (request) => stockAt(deps, request.params.sku),
+  );
+}

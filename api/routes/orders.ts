@@ -1,0 +1,161 @@
+import type { FastifyInstance } from 'fastify';
+import { orderDecider, type OrderLine } from '../../domain/order/order';
+import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
+import type { ShippingAddress } from '../../domain/shipment/shipment';
+import { handleCommand } from '../../eventstore/commandHandler';
+import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
+import { loadAggregate } from '../aggregates';
+import {
+  commandHeaders,
+  envelopeFor,
+  markReplay,
+  newAggregateId,
+  type CommandHeaders,
+} from '../commandContext';
+import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
+import {
+  countryCode,
+  errorResponses,
+  id,
+  idParams,
+  nullableString,
+  strictObject,
+  text,
+  uiLink,
+} from '../schemas';
+import { workflowUiUrl } from '../temporal';
+
+// Bounds chosen so an order total (lines × quantity × price) stays an exact integer in JavaScript.
+const maxLines = 100;
+const maxQuantity = 1_000_000;
+const maxUnitPriceCents = 10_000_000;
+
+const orderLine = strictObject(
+  {
+    sku: id,
+    quantity: { type: 'integer', minimum: 1, maximum: maxQuantity },
+    unitPriceCents: { type: 'integer', minimum: 0, maximum: maxUnitPriceCents },
+  },
+  ['sku', 'quantity', 'unitPriceCents'],
+);
+
+const shippingAddress = strictObject(
+  { name: text(200), line1: text(200), city: text(100), postalCode: text(20), country: countryCode },
+  ['name', 'line1', 'city', 'postalCode', 'country'],
+);
+
+interface PlaceOrderBody {
+  orderId?: string;
+  customerId: string;
+  lines: OrderLine[];
+  paymentMethod: string;
+  shippingAddress: ShippingAddress;
+}
+
+const orderView = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    customerId: { type: 'string' },
+    status: { type: 'string' },
+    cancelReason: nullableString,
+    lines: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          sku: { type: 'string' },
+          quantity: { type: 'integer' },
+          unitPriceCents: { type: 'integer' },
+        },
+      },
+    },
+    totalCents: { type: 'integer' },
+    paymentMethod: { type: 'string' },
+    shippingAddress: {
+      type: 'object',
+      properties: {
+        name: { type: 'string' },
+        line1: { type: 'string' },
+        city: { type: 'string' },
+        postalCode: { type: 'string' },
+        country: { type: 'string' },
+      },
+    },
+    version: { type: 'integer' },
+    workflowId: { type: 'string' },
+    uiUrl: uiLink,
+  },
+  required: ['orderId', 'customerId', 'status', 'cancelReason', 'lines', 'totalCents', 'version'],
+} as const;
+
+export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  app.post<{ Headers: CommandHeaders; Body: PlaceOrderBody }>(
+    '/orders',
+    {
+      schema: {
+        headers: commandHeaders,
+        body: strictObject(
+          {
+            orderId: id,
+            customerId: id,
+            lines: { type: 'array', minItems: 1, maxItems: maxLines, items: orderLine },
+            paymentMethod: { type: 'string', enum: [...supportedPaymentMethods] },
+            shippingAddress,
+          },
+          ['customerId', 'lines', 'paymentMethod', 'shippingAddress'],
+        ),
+        response: {
+          202: {
+            type: 'object',
+            properties: { orderId: { type: 'string' }, workflowId: { type: 'string' }, uiUrl: uiLink },
+            required: ['orderId', 'workflowId', 'uiUrl'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, response) => {
+      const { customerId, lines, paymentMethod, shippingAddress } = request.body;
+      const orderId = request.body.orderId ?? newAggregateId(request, 'order');
+      const result = await handleCommand(
+        deps.pool,
+        envelopeFor(request, {
+          type: 'PlaceOrder',
+          data: { orderId, customerId, lines, paymentMethod, shippingAddress },
+        }),
+      );
+      markReplay(response, result);
+      // 202: the relay starts the fulfillment saga from OrderPlaced; the order is accepted, not done.
+      const workflowId = orderFulfillmentWorkflowId(orderId);
+      response.header('location', `/orders/${encodeURIComponent(orderId)}`);
+      return response.code(202).send({ orderId, workflowId, uiUrl: workflowUiUrl(deps, workflowId) });
+    },
+  );
+
+  app.get<{ Params: { orderId: string } }>(
+    '/orders/:orderId',
+    { schema: { params: idParams('orderId'), response: { 200: orderView, ...errorResponses } } },
+    async (request) => {
+      const { orderId } = request.params;
+      const order = await loadAggregate(deps.pool, orderDecider, `order-${orderId}`);
+      if (!order) throw new ApiError(404, 'OrderNotFound', `Order ${orderId} does not exist`, { orderId });
+      const { state } = order;
+      const workflowId = orderFulfillmentWorkflowId(orderId);
+      return {
+        orderId,
+        customerId: state.customerId,
+        status: state.status,
+        cancelReason: state.cancelReason ?? null,
+        lines: state.lines,
+        totalCents: state.totalCents,
+        paymentMethod: state.paymentMethod,
+        shippingAddress: state.shippingAddress,
+        version: order.version,
+        workflowId,
+        uiUrl: workflowUiUrl(deps, workflowId),
+      };
+    },
+  );
+}

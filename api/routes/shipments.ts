@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { handleCommand } from '../../eventstore/commandHandler';
+import { commandHeaders, envelopeFor, markReplay, type CommandHeaders } from '../commandContext';
+import type { ApiDependencies } from '../dependencies';
+import { errorResponses, idParams } from '../schemas';
+
+export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  // The warehouse's door: ShipmentDispatched is the fact the fulfillment saga waits for.
+  app.post<{ Headers: CommandHeaders; Params: { orderId: string } }>(
+    '/shipments/:orderId/dispatch',
+    {
+      schema: {
+        headers: commandHeaders,
+        params: idParams('orderId'),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              orderId: { type: 'string' },
+              version: { type: 'integer' },
+              changed: { type: 'boolean' },
+            },
+            required: ['orderId', 'version', 'changed'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, response) => {
+      const { orderId } = request.params;
+      const result = await handleCommand(
+        deps.pool,
+        envelopeFor(request, { type: 'DispatchShipment', data: { orderId } }),
+      );
+      markReplay(response, result);
+      return { orderId, version: result.version, changed: result.changed };
+    },
+  );
+}

@@ -1,0 +1,69 @@
+import type { FastifyInstance } from 'fastify';
+import { deciderForStream } from '../../domain/registry';
+import { loadAggregate } from '../aggregates';
+import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
+import { dateTime, errorResponses, longId, positiveIntegerString, strictObject } from '../schemas';
+
+const eventView = {
+  type: 'object',
+  properties: {
+    streamVersion: { type: 'integer' },
+    globalPosition: { type: 'integer' },
+    eventId: { type: 'string' },
+    type: { type: 'string' },
+    schemaVersion: { type: 'integer' },
+    data: {},
+    metadata: {},
+    recordedAt: dateTime,
+  },
+} as const;
+
+export function registerStreamRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  // Playback: the aggregate as it was at a version, and the events that made it so.
+  app.get<{ Params: { streamId: string }; Querystring: { upToVersion?: string } }>(
+    '/streams/:streamId',
+    {
+      schema: {
+        params: strictObject({ streamId: longId }, ['streamId']),
+        querystring: strictObject({ upToVersion: positiveIntegerString }, []),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              streamId: { type: 'string' },
+              version: { type: 'integer' },
+              state: {},
+              events: { type: 'array', items: eventView },
+            },
+            required: ['streamId', 'version', 'state', 'events'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { streamId } = request.params;
+      const decider = deciderForStream(streamId);
+      if (!decider) {
+        throw new ApiError(
+          400,
+          'UnknownStreamType',
+          `Stream ${streamId} is not of a known type; stream ids look like <type>-<id>`,
+          { streamId },
+        );
+      }
+      const upToVersion =
+        request.query.upToVersion === undefined ? undefined : Number(request.query.upToVersion);
+      const stream = await loadAggregate(deps.pool, decider, streamId, upToVersion);
+      if (!stream)
+        throw new ApiError(404, 'StreamNotFound', `Stream ${streamId} has no events`, { streamId });
+      return {
+        streamId,
+        version: stream.version,
+        state: stream.state,
+        events: stream.events,
+      };
+    },
+  );
+}
