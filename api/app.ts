@@ -12,6 +12,7 @@ import { registerCustomerRoutes } from './routes/customers';
 import { registerHealthRoutes } from './routes/health';
 import { registerInventoryRoutes } from './routes/inventory';
 import { registerOrderRoutes } from './routes/orders';
+import { registerParkedEventRoutes } from './routes/parkedEvents';
 import { registerSagaRoutes } from './routes/sagas';
 import { registerShipmentRoutes } from './routes/shipments';
 import { registerStreamRoutes } from './routes/streams';
@@ -48,5 +49,6 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
   registerBulkRoutes(app, deps);
   registerSagaRoutes(app, deps);
   registerStreamRoutes(app, deps);
+  registerParkedEventRoutes(app, deps);
   return app;
 }

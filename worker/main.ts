@@ -4,6 +4,7 @@
 import { runDemo } from '../scripts/demo';
 import { databaseUrlFromEnv } from '../eventstore/database';
 import { startProcession, type RunningProcession } from './procession';
+import { installTemporalRuntime } from './temporal/runtime';
 import { defaultDevServerDbFile, startOrConnectTemporal, type TemporalTarget } from './temporal/target';
 
 const say = (line: string) => console.log(`[procession] ${line}`);
@@ -17,6 +18,7 @@ function port(): number {
 }
 
 async function main() {
+  installTemporalRuntime(say);
   let temporal: TemporalTarget | undefined;
   let procession: RunningProcession | undefined;
   let stopping = false;

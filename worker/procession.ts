@@ -101,7 +101,7 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
       await app.close();
       await relay.stop();
       await projection.stop();
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => {});
       await connection.close();
       await nativeConnection.close();

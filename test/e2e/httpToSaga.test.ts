@@ -1,0 +1,208 @@
+import { randomUUID } from 'node:crypto';
+import { appendToStream } from '../../eventstore/append';
+import { dropDatabase } from '../../eventstore/database';
+import { startProcession, type RunningProcession } from '../../worker/procession';
+import { testDatabaseUrl } from '../harness/database';
+import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
+import { testTemporalSettings } from '../harness/temporal';
+
+// The whole path a user takes: HTTP command → event → relay → saga → commands → aggregates, then
+// watching it through the API. Everything real: PostgreSQL, the Temporal server, the HTTP server.
+let procession: RunningProcession;
+let databaseUrl: string;
+
+beforeAll(async () => {
+  databaseUrl = testDatabaseUrl();
+  procession = await startProcession({
+    databaseUrl,
+    temporal: { ...testTemporalSettings(), uiUrl: 'http://127.0.0.1:8233' },
+    taskQueue: `e2e-${randomUUID()}`,
+    port: 0,
+    pollIntervalMs: 100,
+    workflowBundle: testWorkflowBundle(),
+    settings: { dispatchDeadline: '1 minute', bulkPageSize: 25, bulkPagesPerRun: 3 },
+  });
+});
+
+afterAll(async () => {
+  await procession?.stop();
+  if (databaseUrl) await dropDatabase(databaseUrl);
+});
+
+async function call<T = Record<string, unknown>>(
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${procession.apiUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+const address = {
+  name: 'Grace Hopper',
+  line1: '1 Harbour Rd',
+  city: 'Arlington',
+  postalCode: '22201',
+  country: 'US',
+};
+
+async function seedOrder(paymentMethod: string) {
+  const customer = await call<{ customerId: string }>('POST', '/customers', {
+    name: 'Grace',
+    email: 'grace@example.com',
+  });
+  const sku = `sku-${randomUUID()}`;
+  await call('POST', `/inventory/${sku}/receive`, { quantity: 3 });
+  return call<{ orderId: string; workflowId: string; uiUrl: string }>('POST', '/orders', {
+    customerId: customer.body.customerId,
+    lines: [{ sku, quantity: 2, unitPriceCents: 1250 }],
+    paymentMethod,
+    shippingAddress: address,
+  });
+}
+
+test('an order placed over HTTP is fulfilled by its saga, watched and dispatched over HTTP', async () => {
+  const placed = await seedOrder('pm_card_ok');
+  expect(placed.status).toBe(202);
+  const { orderId, workflowId, uiUrl } = placed.body;
+  expect(workflowId).toBe(`order-fulfillment:${orderId}`);
+  expect(uiUrl).toBe(`http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(workflowId)}`);
+
+  await eventually(async () => {
+    const saga = await call<{ progress: { step: string } | null }>(
+      'GET',
+      `/sagas/${encodeURIComponent(workflowId)}`,
+    );
+    return saga.body.progress?.step === 'awaiting dispatch' ? true : undefined;
+  });
+  expect((await call('POST', `/shipments/${orderId}/dispatch`)).status).toBe(200);
+
+  const confirmed = await eventually(async () => {
+    const order = await call<{ status: string }>('GET', `/orders/${orderId}`);
+    return order.body.status === 'confirmed' ? order.body : undefined;
+  });
+  expect(confirmed.status).toBe('confirmed');
+  // The order is confirmed by the saga's last command; the workflow completes just after.
+  const saga = await eventually(async () => {
+    const answer = await call<{ workflowType: string; status: string }>(
+      'GET',
+      `/sagas/${encodeURIComponent(workflowId)}`,
+    );
+    return answer.body.status === 'COMPLETED' ? answer.body : undefined;
+  });
+  expect(saga.workflowType).toBe('orderFulfillment');
+
+  const playback = await call<{ version: number; state: { status: string }; events: unknown[] }>(
+    'GET',
+    `/streams/payment-${orderId}?upToVersion=1`,
+  );
+  expect(playback.body).toMatchObject({ version: 1, state: { status: 'authorized' } });
+});
+
+test('a declined card over HTTP ends with the order cancelled and the reason readable', async () => {
+  const { body } = await seedOrder('pm_card_declined');
+  const cancelled = await eventually(async () => {
+    const order = await call<{ status: string; cancelReason: string | null }>(
+      'GET',
+      `/orders/${body.orderId}`,
+    );
+    return order.body.status === 'cancelled' ? order.body : undefined;
+  });
+  expect(cancelled.cancelReason).toMatch(/^CardDeclined/);
+});
+
+test('a bulk task over HTTP: requested, paused, resumed, completed, and the read model agrees', async () => {
+  for (let i = 0; i < 100; i++) {
+    await call('POST', '/customers', {
+      customerId: `bulk-e2e-${String(i).padStart(3, '0')}`,
+      name: 'B',
+      email: 'b@example.com',
+    });
+  }
+  const requested = await call<{ bulkId: string; workflowId: string }>(
+    'POST',
+    '/bulk/disable-all-customers',
+    { reason: 'e2e' },
+  );
+  expect(requested.status).toBe(202);
+  const { bulkId } = requested.body;
+  await eventually(async () =>
+    (await call('GET', `/bulk/${bulkId}`)).body.source === 'workflow' ? true : undefined,
+  );
+
+  expect((await call('POST', `/bulk/${bulkId}/pause`)).status).toBe(202);
+  const paused = await eventually(async () => {
+    const progress = await call<{ status: string }>('GET', `/bulk/${bulkId}`);
+    return progress.body.status === 'paused' ? progress.body : undefined;
+  });
+  expect(paused.status).toBe('paused');
+  expect((await call('POST', `/bulk/${bulkId}/resume`)).status).toBe(202);
+
+  const done = await eventually(async () => {
+    const progress = await call<{
+      status: string;
+      total: number;
+      processed: number;
+      disabled: number;
+      alreadyDisabled: number;
+    }>('GET', `/bulk/${bulkId}`);
+    return progress.body.status === 'completed' ? progress.body : undefined;
+  }, 60_000);
+  expect(done.processed).toBe(done.total);
+  expect(done.disabled + done.alreadyDisabled).toBe(done.total);
+  expect(done.total).toBeGreaterThanOrEqual(100);
+
+  const active = await eventually(async () => {
+    const page = await call<{ items: unknown[] }>('GET', '/customers?status=active&limit=500');
+    return page.body.items.length === 0 ? page.body : undefined;
+  });
+  expect(active.items).toEqual([]);
+});
+
+test('a poison event is listed over HTTP and a replay request is carried out by the relay', async () => {
+  const client = await procession.pool.connect();
+  const eventId = randomUUID();
+  try {
+    await appendToStream(client, `order-broken-${randomUUID()}`, 0, [
+      {
+        type: 'OrderPlaced',
+        data: {},
+        metadata: {
+          eventId,
+          commandId: randomUUID(),
+          commandType: 'PlaceOrder',
+          correlationId: 'x',
+          causationId: 'x',
+          actor: 'test',
+        },
+      },
+    ]);
+  } finally {
+    client.release();
+  }
+  const parked = await eventually(async () => {
+    const list = await call<{ items: Array<{ eventId: string; attempts: number; reason: string }> }>(
+      'GET',
+      '/parked-events?status=parked',
+    );
+    return list.body.items.find((item) => item.eventId === eventId);
+  });
+  expect(parked.reason).toMatch(/has no orderId/);
+
+  expect((await call('POST', `/parked-events/${eventId}/replay`)).status).toBe(202);
+  const again = await eventually(async () => {
+    const list = await call<{ items: Array<{ eventId: string; attempts: number; status: string }> }>(
+      'GET',
+      '/parked-events',
+    );
+    const entry = list.body.items.find((item) => item.eventId === eventId);
+    return entry && entry.status === 'parked' && entry.attempts > parked.attempts ? entry : undefined;
+  });
+  expect(again.status).toBe('parked');
+  expect((await call('POST', `/parked-events/${randomUUID()}/replay`)).status).toBe(404);
+  expect((await call('POST', '/parked-events/not-a-uuid/replay')).status).toBe(400);
+});
