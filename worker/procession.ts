@@ -22,6 +22,7 @@ export interface ProcessionOptions {
   settings?: TriggerSettings;
   pollIntervalMs?: number;
   workflowBundle?: WorkerOptions['workflowBundle'];
+  workflowsPath?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -69,6 +70,7 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
     taskQueue,
     pool,
     workflowBundle: options.workflowBundle,
+    workflowsPath: options.workflowsPath,
   });
   const workerRun = worker.run();
   workerRun.catch((error) => log('worker stopped with an error', { error: String(error) }));

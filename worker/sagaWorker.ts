@@ -9,6 +9,8 @@ export interface SagaWorkerOptions {
   pool: Pool;
   /** A prebuilt workflow bundle (tests build it once per run); otherwise workflows/ is bundled now. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Another workflow module to bundle (the bench adds a baseline workflow); defaults to workflows/. */
+  workflowsPath?: string;
 }
 
 /** The Temporal worker that runs both sagas and the activities that bridge them to the event store. */
@@ -19,7 +21,7 @@ export function createSagaWorker(options: SagaWorkerOptions): Promise<Worker> {
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : { workflowsPath: options.workflowsPath ?? require.resolve('../workflows') }),
     activities: createActivities(options.pool),
   });
 }
