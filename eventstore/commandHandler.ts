@@ -37,6 +37,10 @@ export async function handleCommand(
   for (let attempt = 0; ; attempt++) {
     try {
       const outcome = await inTransaction(pool, async (client) => {
+        // Writers of one stream take turns, so concurrent commands wait instead of conflicting in lockstep
+        // and exhausting their retries; the expected-version check still guards every other writer.
+        // (Two-key form: a key space apart from the subscriptions' single-key locks.)
+        await client.query('select pg_advisory_xact_lock(1, hashtext($1))', [streamId]);
         const previous = (await findProcessedCommands(client, [envelope.commandId])).get(envelope.commandId);
         if (previous) {
           if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);

@@ -33,7 +33,14 @@ export class LogSubscription {
   private wake?: () => void;
   private loop?: Promise<void>;
   private lockClient?: PoolClient;
+  private lockErrorListener?: () => void;
   private active = false;
+  /** Set by a NOTIFY; a notification that lands while a batch is being read must not be lost. */
+  private notified = false;
+  private readonly onNotification = () => {
+    this.notified = true;
+    this.wake?.();
+  };
 
   constructor(
     private readonly pool: Pool,
@@ -75,8 +82,12 @@ export class LogSubscription {
         const listener = await this.listen();
         try {
           while (this.running && this.lockClient) {
+            this.notified = false;
             const count = await this.processOneBatch();
-            if (count === 0) await this.sleep(pollIntervalMs);
+            if (count > 0 || this.notified) continue;
+            // Events held back by an older open transaction get no NOTIFY when it ends: look again soon.
+            const heldBack = await this.hasUnreadableEvents();
+            await this.sleep(heldBack ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
           }
         } finally {
           await this.release(listener);
@@ -109,21 +120,41 @@ export class LogSubscription {
     return events.length;
   }
 
+  private async hasUnreadableEvents(): Promise<boolean> {
+    const checkpoint = await loadCheckpoint(this.pool, this.options.subscriptionId);
+    const result = await this.pool.query<{ waiting: boolean }>(
+      `select exists (select 1 from events where (transaction_id, global_position) > ($1::xid8, $2::bigint)) as waiting`,
+      [checkpoint.transactionId, checkpoint.globalPosition],
+    );
+    return result.rows[0]?.waiting ?? false;
+  }
+
   private async acquireLock(pollIntervalMs: number): Promise<void> {
     while (this.running && !this.lockClient) {
       const client = await this.pool.connect();
       // A dropped lock connection means another process may now hold the lock: stop reading at once.
-      client.on('error', () => this.loseLock(client));
-      const result = await client.query<{ locked: boolean }>(
-        'select pg_try_advisory_lock(hashtext($1)) as locked',
-        [`procession:subscription:${this.options.subscriptionId}`],
-      );
-      if (result.rows[0]?.locked) {
+      const onError = () => this.loseLock(client);
+      client.on('error', onError);
+      let locked = false;
+      try {
+        const result = await client.query<{ locked: boolean }>(
+          'select pg_try_advisory_lock(hashtext($1)) as locked',
+          [`procession:subscription:${this.options.subscriptionId}`],
+        );
+        locked = result.rows[0]?.locked ?? false;
+      } finally {
+        if (!locked) {
+          client.release();
+          // Removed after release: the pool has its own error listener on idle clients again by then.
+          client.off('error', onError);
+        }
+      }
+      if (locked) {
         this.lockClient = client;
+        this.lockErrorListener = onError;
         this.setActive(true);
         return;
       }
-      client.release();
       await this.sleep(pollIntervalMs);
     }
   }
@@ -133,6 +164,7 @@ export class LogSubscription {
     this.lockClient = undefined;
     this.setActive(false);
     client.release(true);
+    this.detachLockListener(client);
     this.wake?.();
   }
 
@@ -148,7 +180,14 @@ export class LogSubscription {
       client.release();
     } catch {
       client.release(true);
+    } finally {
+      this.detachLockListener(client);
     }
+  }
+
+  private detachLockListener(client: PoolClient): void {
+    if (this.lockErrorListener) client.off('error', this.lockErrorListener);
+    this.lockErrorListener = undefined;
   }
 
   private setActive(active: boolean): void {
@@ -159,8 +198,8 @@ export class LogSubscription {
 
   private async listen(): Promise<PoolClient> {
     const client = await this.pool.connect();
-    client.on('notification', () => this.wake?.());
-    client.on('error', () => this.wake?.());
+    client.on('notification', this.onNotification);
+    client.on('error', this.onNotification);
     await client.query(`listen ${eventsChannel}`);
     return client;
   }
@@ -171,6 +210,9 @@ export class LogSubscription {
       listener.release();
     } catch {
       listener.release(true);
+    } finally {
+      listener.off('notification', this.onNotification);
+      listener.off('error', this.onNotification);
     }
   }
 

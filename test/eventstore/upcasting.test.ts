@@ -1,0 +1,78 @@
+import { upcasters as productionUpcasters, type UpcasterTable } from '../../domain/upcasters';
+import type { StoredEvent } from '../../eventstore/types';
+import { upcast } from '../../eventstore/upcasting';
+
+// A test-local history of one event's shape: v1 had `name`, v2 split it, v3 added a default country.
+interface V1 {
+  name: string;
+}
+interface V2 {
+  firstName: string;
+  lastName: string;
+}
+const table: UpcasterTable = {
+  PersonRegistered: {
+    1: (data) => {
+      const [firstName = '', lastName = ''] = (data as V1).name.split(' ');
+      return { firstName, lastName };
+    },
+    2: (data) => ({ ...(data as V2), country: 'NL' }),
+  },
+};
+
+function stored(type: string, schemaVersion: number, data: unknown): StoredEvent {
+  return {
+    globalPosition: 1,
+    transactionId: '1',
+    eventId: '00000000-0000-0000-0000-000000000001',
+    streamId: 'person-1',
+    streamVersion: 1,
+    type,
+    schemaVersion,
+    data,
+    metadata: {
+      eventId: '00000000-0000-0000-0000-000000000001',
+      commandId: 'command-1',
+      commandType: 'RegisterPerson',
+      correlationId: 'correlation-1',
+      causationId: 'causation-1',
+      actor: 'test',
+    },
+    recordedAt: new Date('2024-11-22T10:00:00Z'),
+  };
+}
+
+test('a v1 event is lifted through v2 to v3', () => {
+  const original = stored('PersonRegistered', 1, { name: 'Ada Lovelace' });
+  const lifted = upcast(original, table);
+  expect(lifted).toEqual({
+    ...original,
+    schemaVersion: 3,
+    data: { firstName: 'Ada', lastName: 'Lovelace', country: 'NL' },
+  });
+  // The stored event itself is not rewritten.
+  expect(original.data).toEqual({ name: 'Ada Lovelace' });
+  expect(original.schemaVersion).toBe(1);
+});
+
+test('a v2 event takes only the remaining step', () => {
+  const lifted = upcast(stored('PersonRegistered', 2, { firstName: 'Grace', lastName: 'Hopper' }), table);
+  expect(lifted.schemaVersion).toBe(3);
+  expect(lifted.data).toEqual({ firstName: 'Grace', lastName: 'Hopper', country: 'NL' });
+});
+
+test('an event already at the newest version is returned unchanged', () => {
+  const current = stored('PersonRegistered', 3, { firstName: 'Alan', lastName: 'Turing', country: 'UK' });
+  expect(upcast(current, table)).toBe(current);
+});
+
+test('an event type without upcasters is returned unchanged', () => {
+  const unknown = stored('SomethingElse', 1, { name: 'Ada Lovelace' });
+  expect(upcast(unknown, table)).toBe(unknown);
+});
+
+test('the production table is empty, so events pass through it unchanged', () => {
+  expect(productionUpcasters).toEqual({});
+  const event = stored('CustomerRegistered', 1, { customerId: 'c-1', name: 'Ada', email: 'a@example.test' });
+  expect(upcast(event)).toBe(event);
+});
