@@ -2,7 +2,12 @@ import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { LogPosition } from '../domain/bulk/bulk';
 import { handleCommandBatch } from '../eventstore/batchCommandHandler';
-import { countCustomersAsOf, pageCustomerIdsAsOf } from '../eventstore/customersReadModel';
+import {
+  countCustomersAsOf,
+  customersReadModelPosition,
+  pageCustomerIdsAsOf,
+} from '../eventstore/customersReadModel';
+import { comparePositions } from '../eventstore/types';
 
 export interface DisablePageRequest {
   bulkId: string;
@@ -28,6 +33,21 @@ export function bulkDisableCommandId(bulkId: string, customerId: string): string
 
 export function createBulkActivities(pool: Pool) {
   return {
+    /**
+     * Returns once the customers read model has applied the log up to `asOf`, so paging it sees every
+     * customer registered before the request. Heartbeats while it waits: a transaction held open
+     * elsewhere in the cluster can hold the projection back for as long as it stays open.
+     */
+    async waitForCustomersReadModel(asOf: LogPosition): Promise<void> {
+      const context = Context.current();
+      for (;;) {
+        const position = await customersReadModelPosition(pool);
+        if (comparePositions(position, asOf) >= 0) return;
+        context.heartbeat({ readModelAt: position.globalPosition, waitingFor: asOf.globalPosition });
+        await context.sleep(200);
+      }
+    },
+
     async countBulkCustomers(asOf: LogPosition): Promise<number> {
       return countCustomersAsOf(pool, asOf);
     },

@@ -12,8 +12,6 @@ export interface ApiDependencies {
     /** Web UI base address; links are null without it. */
     uiUrl?: string;
   };
-  /** How long a bulk request waits for the customers read model to catch up with the log (default 2000). */
-  bulkSnapshotWaitMs?: number;
   /**
    * Deadline for each Temporal call (default 5000). A query needs a worker to answer; without a deadline
    * a request would hang for as long as no worker polls.

@@ -54,14 +54,14 @@ export async function listCustomerViews(
   return result.rows.map(toView);
 }
 
-/** Where the read model has read up to: the "as of" a bulk request records for its customer set. */
+/** Where the read model has read up to, in read order. */
 export function customersReadModelPosition(db: Queryable): Promise<LogPosition> {
   return loadCheckpoint(db, customersProjectionId);
 }
 
 /**
- * Ids of the customers the read model had seen at or before `asOf`, after `after`, in id order. The same
- * set on every call, whatever registers later: the projection applies the log in read order.
+ * Ids of the customers registered at or before `asOf` in read order, after `after`, in id order. Once the
+ * read model has reached `asOf`, the same set on every call, whatever registers later.
  */
 export async function pageCustomerIdsAsOf(
   db: Queryable,

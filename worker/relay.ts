@@ -119,6 +119,7 @@ export class Relay {
           eventId: event.eventId,
           type: event.type,
           streamId: event.streamId,
+          transactionId: event.transactionId,
           globalPosition: event.globalPosition,
           data: event.data,
           correlationId: event.metadata?.correlationId ?? event.eventId,

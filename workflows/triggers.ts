@@ -16,6 +16,8 @@ export interface TriggerEvent {
   eventId: string;
   type: string;
   streamId: string;
+  /** xid8 as a decimal string; with globalPosition, the event's place in read order. */
+  transactionId: string;
   globalPosition: number;
   data: unknown;
   correlationId: string;
@@ -128,7 +130,8 @@ export const triggers: readonly Trigger[] = [
     plan(event, settings) {
       const data = event.data as Partial<DisableAllCustomersRequested['data']>;
       const bulkId = required(data?.bulkId, 'bulkId', event);
-      const asOf = required(data?.asOf, 'asOf', event);
+      // The set is "registered before this request": the request's own place in the log bounds it.
+      const asOf = { transactionId: event.transactionId, globalPosition: event.globalPosition };
       const input: DisableAllCustomersInput = {
         bulkId,
         reason: data.reason ?? '',
@@ -150,7 +153,7 @@ export const triggers: readonly Trigger[] = [
         details: [
           `Started by **DisableAllCustomersRequested** (event ${event.eventId}).`,
           `Reason: ${data.reason ?? ''}`,
-          `Customer set: every customer the read model had seen at or before log position ${asOf.globalPosition} (transaction ${asOf.transactionId}).`,
+          `Customer set: every customer registered before this request in the log (position ${asOf.globalPosition}, transaction ${asOf.transactionId}).`,
           'Signals: pause, resume, cancel. Query: progress.',
         ].join('\n\n'),
       };

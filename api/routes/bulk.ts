@@ -1,6 +1,5 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { IdempotencyKeyReusedError, type CommandResult } from '../../eventstore/commandEnvelope';
 import { handleCommand } from '../../eventstore/commandHandler';
 import {
   cancelBulkSignal,
@@ -23,13 +22,10 @@ import {
   newAggregateId,
   type CommandHeaders,
 } from '../commandContext';
-import { customersSnapshotPosition } from '../customersSnapshot';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, idParams, strictObject, text, uiLink } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
-
-const defaultSnapshotWaitMs = 2_000;
 
 const accepted = {
   type: 'object',
@@ -83,37 +79,16 @@ async function requestDisableAll(
   request: FastifyRequest<{ Headers: CommandHeaders; Body: { reason: string } }>,
   response: FastifyReply,
 ) {
-  const { reason } = request.body;
   const bulkId = newAggregateId(request, 'bulk');
-  const hasKey = request.headers['idempotency-key'] !== undefined;
-  // asOf differs on every attempt, so a retried request is recognised by its bulk, not by its command.
-  const replay = async (): Promise<CommandResult | undefined> => {
-    const existing = hasKey ? await loadBulk(deps, bulkId) : undefined;
-    if (!existing) return undefined;
-    if (existing.state.reason !== reason) throw new IdempotencyKeyReusedError(bulkId);
-    return {
-      streamId: `bulk-${bulkId}`,
-      version: existing.version,
-      changed: false,
-      eventIds: [],
-      duplicate: true,
-    };
-  };
-  let result = await replay();
-  if (!result) {
-    const asOf = await customersSnapshotPosition(deps.pool, deps.bulkSnapshotWaitMs ?? defaultSnapshotWaitMs);
-    try {
-      result = await handleCommand(
-        deps.pool,
-        envelopeFor(request, { type: 'RequestDisableAllCustomers', data: { bulkId, reason, asOf } }),
-      );
-    } catch (error) {
-      // The same key raced itself: the other request recorded the bulk first.
-      const raced = error instanceof IdempotencyKeyReusedError ? await replay() : undefined;
-      if (!raced) throw error;
-      result = raced;
-    }
-  }
+  // The customer set is fixed by where this request lands in the log (see domain/bulk), so the command
+  // is the same on every retry with the same key and the command id makes it idempotent.
+  const result = await handleCommand(
+    deps.pool,
+    envelopeFor(request, {
+      type: 'RequestDisableAllCustomers',
+      data: { bulkId, reason: request.body.reason },
+    }),
+  );
   markReplay(response, result);
   response.header('location', `/bulk/${encodeURIComponent(bulkId)}`);
   return response.code(202).send({ bulkId, ...links(deps, bulkId) });

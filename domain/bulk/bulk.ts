@@ -13,11 +13,7 @@ export interface BulkFailure {
   reason: string;
 }
 
-/**
- * A point in the event log, in read order. The run's customer set is every customer the read model had
- * seen at or before it: fixing it at request time keeps the set the same across retries and restarts, and
- * leaves alone customers who register while the run is going.
- */
+/** A point in the event log, in read order: (transaction id, global position). */
 export interface LogPosition {
   /** A PostgreSQL xid8, as a string because it can exceed Number.MAX_SAFE_INTEGER. */
   transactionId: string;
@@ -26,9 +22,17 @@ export interface LogPosition {
 
 export type BulkOperationKind = 'DisableAllCustomers';
 
+/**
+ * Which customers a run covers: every customer whose registration precedes the request's own event in
+ * the log (read order). A registration that committed before the request is in it; one that commits
+ * later is not. The set is fixed by the log itself, so it is the same across retries, restarts and
+ * read-model rebuilds, and the saga learns the request's position from the event it starts from.
+ */
+export type BulkCustomerSet = 'registeredBeforeRequest';
+
 export type RequestDisableAllCustomers = Message<
   'RequestDisableAllCustomers',
-  { bulkId: string; reason: string; asOf: LogPosition }
+  { bulkId: string; reason: string }
 >;
 export type CompleteBulkOperation = Message<
   'CompleteBulkOperation',
@@ -39,7 +43,7 @@ export type BulkCommand = RequestDisableAllCustomers | CompleteBulkOperation | C
 
 export type DisableAllCustomersRequested = Message<
   'DisableAllCustomersRequested',
-  { bulkId: string; reason: string; asOf: LogPosition }
+  { bulkId: string; reason: string; customerSet: BulkCustomerSet }
 >;
 export type BulkOperationCompleted = Message<
   'BulkOperationCompleted',
@@ -57,7 +61,6 @@ export interface BulkState {
   bulkId: string;
   kind: BulkOperationKind;
   reason: string;
-  asOf: LogPosition;
   counts?: BulkCounts;
   failures?: BulkFailure[];
 }
@@ -67,7 +70,6 @@ const initialState: BulkState = {
   bulkId: '',
   kind: 'DisableAllCustomers',
   reason: '',
-  asOf: { transactionId: '0', globalPosition: 0 },
 };
 
 function copyCounts({ total, disabled, alreadyDisabled, failed }: BulkCounts): BulkCounts {
@@ -81,8 +83,8 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
   evolve(state, event) {
     switch (event.type) {
       case 'DisableAllCustomersRequested': {
-        const { bulkId, reason, asOf } = event.data;
-        return { status: 'requested', bulkId, kind: 'DisableAllCustomers', reason, asOf };
+        const { bulkId, reason } = event.data;
+        return { status: 'requested', bulkId, kind: 'DisableAllCustomers', reason };
       }
       case 'BulkOperationCompleted':
         return { ...state, status: 'completed', counts: event.data.counts, failures: event.data.failures };
@@ -101,12 +103,16 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
             status: state.status,
           });
         }
-        const { reason, asOf } = command.data;
+        const { reason } = command.data;
         if (reason.trim() === '') {
           rejectBecause('InvalidReason', 'A reason is required to disable every customer', { bulkId });
         }
-        const position = { transactionId: asOf.transactionId, globalPosition: asOf.globalPosition };
-        return [{ type: 'DisableAllCustomersRequested', data: { bulkId, reason, asOf: position } }];
+        return [
+          {
+            type: 'DisableAllCustomersRequested',
+            data: { bulkId, reason, customerSet: 'registeredBeforeRequest' },
+          },
+        ];
       }
 
       case 'CompleteBulkOperation':

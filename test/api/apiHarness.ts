@@ -90,7 +90,6 @@ export async function startApiTest(label: string): Promise<ApiTest> {
   const deps: ApiDependencies = {
     pool: database.pool,
     temporal: { client: temporal.client, namespace: temporal.namespace, uiUrl },
-    bulkSnapshotWaitMs: 200,
     temporalTimeoutMs: 2_000,
   };
   const apps: FastifyInstance[] = [];

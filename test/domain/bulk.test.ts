@@ -1,13 +1,12 @@
-import { bulkDecider, type BulkCounts, type BulkEvent, type LogPosition } from '../../domain/bulk/bulk';
+import { bulkDecider, type BulkCounts, type BulkEvent } from '../../domain/bulk/bulk';
 import { specFor } from './givenWhenThen';
 
 const spec = specFor(bulkDecider);
-const asOf: LogPosition = { transactionId: '9007199254740993', globalPosition: 42 };
 const counts: BulkCounts = { total: 3, disabled: 1, alreadyDisabled: 1, failed: 1 };
 const failures = [{ customerId: 'c3', reason: 'CustomerNotFound' }];
 const requested: BulkEvent = {
   type: 'DisableAllCustomersRequested',
-  data: { bulkId: 'b1', reason: 'shutting down', asOf },
+  data: { bulkId: 'b1', reason: 'shutting down', customerSet: 'registeredBeforeRequest' },
 };
 const completed: BulkEvent = { type: 'BulkOperationCompleted', data: { bulkId: 'b1', counts, failures } };
 const cancelled: BulkEvent = { type: 'BulkOperationCancelled', data: { bulkId: 'b1', counts } };
@@ -18,24 +17,23 @@ describe('bulk', () => {
   });
 
   describe('RequestDisableAllCustomers', () => {
-    test('records the request and the log position it covers', () => {
+    test('records the request and which customers it covers', () => {
       const state = spec
         .given([])
-        .when({ type: 'RequestDisableAllCustomers', data: { bulkId: 'b1', reason: 'shutting down', asOf } })
+        .when({ type: 'RequestDisableAllCustomers', data: { bulkId: 'b1', reason: 'shutting down' } })
         .then([requested]);
       expect(state).toEqual({
         status: 'requested',
         bulkId: 'b1',
         kind: 'DisableAllCustomers',
         reason: 'shutting down',
-        asOf,
       });
     });
 
     test.each(['', '   '])('rejects blank reason %p', (reason) => {
       spec
         .given([])
-        .when({ type: 'RequestDisableAllCustomers', data: { bulkId: 'b1', reason, asOf } })
+        .when({ type: 'RequestDisableAllCustomers', data: { bulkId: 'b1', reason } })
         .thenRejects({ kind: 'business', code: 'InvalidReason' });
     });
 
@@ -46,7 +44,7 @@ describe('bulk', () => {
     ])('rejects a second request when %s', (_status, history) => {
       spec
         .given(history)
-        .when({ type: 'RequestDisableAllCustomers', data: { bulkId: 'b1', reason: 'again', asOf } })
+        .when({ type: 'RequestDisableAllCustomers', data: { bulkId: 'b1', reason: 'again' } })
         .thenRejects({ kind: 'business', code: 'BulkOperationAlreadyRequested' });
     });
   });

@@ -36,7 +36,7 @@ const samples: { [Type in CommandType]: Extract<DomainCommand, { type: Type }>['
   },
   ConfirmOrder: { orderId: 'o-1' },
   CancelOrder: { orderId: 'o-1', reason: 'r' },
-  RequestDisableAllCustomers: { bulkId: 'b-1', reason: 'r', asOf: { transactionId: '1', globalPosition: 1 } },
+  RequestDisableAllCustomers: { bulkId: 'b-1', reason: 'r' },
   CompleteBulkOperation: { bulkId: 'b-1', counts, failures: [] },
   CancelBulkOperation: { bulkId: 'b-1', counts },
 };

@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommandBatch } from '../../eventstore/batchCommandHandler';
-import { customersReadModelPosition } from '../../eventstore/customersReadModel';
-import { readableLogHead } from '../../eventstore/logHead';
-import { comparePositions, type LogPosition } from '../../eventstore/types';
 import {
   disableAllCustomersWorkflowId,
   type BulkProgress,
@@ -39,22 +36,11 @@ export async function seedCustomers(h: SagaHarness, count: number, disabledCount
   return ids;
 }
 
-/** The read model's position once it has caught up with the log: what the API records as asOf. */
-export async function caughtUpPosition(h: SagaHarness): Promise<LogPosition> {
-  return eventually(async () => {
-    const [head, position] = await Promise.all([
-      readableLogHead(h.db.pool),
-      customersReadModelPosition(h.db.pool),
-    ]);
-    return !head || comparePositions(position, head) >= 0 ? position : undefined;
-  });
-}
-
 export async function requestBulk(h: SagaHarness, reason = 'shutting down the shop'): Promise<string> {
   const bulkId = randomUUID();
   await h.send({
     type: 'RequestDisableAllCustomers',
-    data: { bulkId, reason, asOf: await caughtUpPosition(h) },
+    data: { bulkId, reason },
   });
   return bulkId;
 }

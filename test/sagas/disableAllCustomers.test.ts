@@ -94,6 +94,7 @@ test('cancel mid-way stops between pages and records BulkOperationCancelled with
     'DisableAllCustomersRequested',
     'BulkOperationCancelled',
   ]);
+  await recordHistory(saga.handle, 'disableAllCustomers-cancelled');
   expect(await stateOf(h, `bulk-${bulkId}`)).toMatchObject({
     status: 'cancelled',
     counts: { disabled: result.disabled },

@@ -36,6 +36,7 @@ export interface BulkProgress extends BulkCounts {
 export interface DisableAllCustomersInput {
   bulkId: string;
   reason: string;
+  /** The request event's place in the log: the run covers customers registered before it. */
   asOf: LogPosition;
   correlationId: string;
   pageSize?: number;

@@ -27,6 +27,13 @@ const { countBulkCustomers } = proxyActivities<Activities>({
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
 
+// Waiting on the read model has no natural end; the heartbeat is what says the worker is alive.
+const { waitForCustomersReadModel } = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
+});
+
 // One page is one activity; the heartbeat timeout notices a dead worker long before start-to-close.
 const { disableCustomersPage } = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -40,8 +47,8 @@ export const defaultPagesPerRun = 250;
 const maxFailuresKept = 100;
 
 /**
- * Disables every customer of the set the bulk request recorded ("what the read model had seen at or
- * before asOf"), a page per activity, each customer with its own command id, so a retried or re-run page
+ * Disables every customer registered before the bulk request (the request's place in the log is `asOf`),
+ * a page per activity, each customer with its own command id, so a retried or re-run page
  * never disables anyone twice. Pause, resume and cancel arrive as signals; progress is a query, the
  * current details and the SagaProgressPercent search attribute. The outcome is recorded on the
  * bulk-request aggregate.
@@ -89,7 +96,13 @@ export async function disableAllCustomers(input: DisableAllCustomersInput): Prom
   }
 
   try {
-    if (!input.carried) progress.total = await countBulkCustomers(input.asOf);
+    if (!input.carried) {
+      await waitForCustomersReadModel.executeWithOptions(
+        { summary: 'Wait for the customers read model to reach the request' },
+        [input.asOf],
+      );
+      progress.total = await countBulkCustomers(input.asOf);
+    }
     report();
     const totalPages = Math.max(1, Math.ceil(progress.total / pageSize));
 
