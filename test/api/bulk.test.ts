@@ -3,7 +3,7 @@ import type { DisableAllCustomersRequested } from '../../domain/bulk/bulk';
 import { handleCommand } from '../../eventstore/commandHandler';
 import { readStream } from '../../eventstore/readStream';
 import type { StoredEvent } from '../../eventstore/types';
-import { expectRejectedWithoutWrites, send, startApiTest, uiUrl, type ApiTest } from './apiHarness';
+import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
 
 let api: ApiTest;
 const startedWorkflows: string[] = [];
