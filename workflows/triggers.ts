@@ -8,7 +8,11 @@ import {
   disableAllCustomersWorkflowType,
 } from './disableAllCustomers/contract';
 import type { DisableAllCustomersInput } from './disableAllCustomers/contract';
-import { orderFulfillmentWorkflowId, orderFulfillmentWorkflowType } from './orderFulfillment/contract';
+import {
+  orderFulfillmentWorkflowId,
+  orderFulfillmentWorkflowType,
+  shipmentDispatchedSignal,
+} from './orderFulfillment/contract';
 import type { OrderFulfillmentInput } from './orderFulfillment/contract';
 
 /** The part of a logged event a trigger looks at. */
@@ -68,6 +72,26 @@ function signalOf(event: TriggerEvent): EventSignal {
   };
 }
 
+/** The order saga for an order, however it is reached (started by OrderPlaced, or signalled). */
+function orderSaga(orderId: string, event: TriggerEvent, settings: TriggerSettings) {
+  const input: OrderFulfillmentInput = {
+    orderId,
+    correlationId: event.correlationId,
+    dispatchDeadline: settings.dispatchDeadline,
+  };
+  return {
+    workflowType: orderFulfillmentWorkflowType,
+    workflowId: orderFulfillmentWorkflowId(orderId),
+    args: [input],
+    searchAttributes: {
+      sagaType: orderFulfillmentWorkflowType,
+      aggregateId: `order-${orderId}`,
+      correlationId: event.correlationId,
+    },
+    summary: `Fulfil order ${orderId}`,
+  };
+}
+
 export const triggers: readonly Trigger[] = [
   {
     name: 'order-placed-starts-fulfillment',
@@ -75,21 +99,8 @@ export const triggers: readonly Trigger[] = [
     plan(event, settings) {
       const data = event.data as Partial<OrderPlaced['data']>;
       const orderId = required(data?.orderId, 'orderId', event);
-      const input: OrderFulfillmentInput = {
-        orderId,
-        correlationId: event.correlationId,
-        dispatchDeadline: settings.dispatchDeadline,
-      };
       return {
-        workflowType: orderFulfillmentWorkflowType,
-        workflowId: orderFulfillmentWorkflowId(orderId),
-        args: [input],
-        searchAttributes: {
-          sagaType: orderFulfillmentWorkflowType,
-          aggregateId: `order-${orderId}`,
-          correlationId: event.correlationId,
-        },
-        summary: `Fulfil order ${orderId}`,
+        ...orderSaga(orderId, event, settings),
         details: [
           `Started by **OrderPlaced** (event ${event.eventId}, position ${event.globalPosition}).`,
           `Customer ${data.customerId ?? '?'} · ${data.lines?.length ?? 0} line(s) · ${data.totalCents ?? '?'} cents · ${data.paymentMethod ?? '?'}`,
@@ -104,22 +115,9 @@ export const triggers: readonly Trigger[] = [
     plan(event, settings) {
       const data = event.data as Partial<ShipmentDispatched['data']>;
       const orderId = required(data?.orderId, 'orderId', event);
-      const input: OrderFulfillmentInput = {
-        orderId,
-        correlationId: event.correlationId,
-        dispatchDeadline: settings.dispatchDeadline,
-      };
       return {
-        workflowType: orderFulfillmentWorkflowType,
-        workflowId: orderFulfillmentWorkflowId(orderId),
-        args: [input],
-        signal: { name: 'shipmentDispatched', args: [signalOf(event)] },
-        searchAttributes: {
-          sagaType: orderFulfillmentWorkflowType,
-          aggregateId: `order-${orderId}`,
-          correlationId: event.correlationId,
-        },
-        summary: `Fulfil order ${orderId}`,
+        ...orderSaga(orderId, event, settings),
+        signal: { name: shipmentDispatchedSignal.name, args: [signalOf(event)] },
         details: `Started by **ShipmentDispatched** (event ${event.eventId}); the saga loads the order itself.`,
       };
     },
