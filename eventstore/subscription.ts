@@ -217,6 +217,8 @@ export class LogSubscription {
   }
 
   private sleep(ms: number): Promise<void> {
+    // stop() may have run while a query was in flight, when there was no sleep to wake.
+    if (!this.running) return Promise.resolve();
     return new Promise((resolve) => {
       const timer = setTimeout(done, ms);
       function done() {
