@@ -82,6 +82,8 @@ export interface ApiTest {
   project(): Promise<void>;
   /** Waits until gap-safe readers (the projection, the log head) can see the log up to `position`. */
   waitUntilReadable(position: LogPosition): Promise<void>;
+  /** A workflow the test started without a worker: terminated by close(). */
+  trackWorkflow(workflowId: string): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +95,7 @@ export async function startApiTest(label: string): Promise<ApiTest> {
     temporalTimeoutMs: 2_000,
   };
   const apps: FastifyInstance[] = [];
+  const startedWorkflows: string[] = [];
   const appWith = (overrides: Partial<ApiDependencies>) => {
     const app = buildApp({ ...deps, ...overrides });
     apps.push(app);
@@ -129,7 +132,14 @@ export async function startApiTest(label: string): Promise<ApiTest> {
         const head = await readableLogHead(database.pool);
         return head !== undefined && comparePositions(head, position) >= 0;
       }),
+    trackWorkflow: (workflowId) => startedWorkflows.push(workflowId),
     close: async () => {
+      for (const workflowId of startedWorkflows) {
+        await temporal.client.workflow
+          .getHandle(workflowId)
+          .terminate('test cleanup')
+          .catch(() => undefined);
+      }
       await Promise.all(apps.map((each) => each.close()));
       await temporal.close();
       await database.drop();

@@ -6,19 +6,12 @@ import type { StoredEvent } from '../../eventstore/types';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
 
 let api: ApiTest;
-const startedWorkflows: string[] = [];
 
 beforeAll(async () => {
   api = await startApiTest('api-bulk');
 });
 
 afterAll(async () => {
-  for (const workflowId of startedWorkflows) {
-    await api.temporal.client.workflow
-      .getHandle(workflowId)
-      .terminate('test cleanup')
-      .catch(() => undefined);
-  }
   await api?.close();
 });
 
@@ -45,7 +38,7 @@ async function requestBulk(reason = 'compliance sweep', headers: Record<string, 
 /** A workflow with the bulk's id on a task queue no worker polls: it exists, but never answers. */
 async function startIdleBulkWorkflow(bulkId: string) {
   const workflowId = `disable-all-customers:${bulkId}`;
-  startedWorkflows.push(workflowId);
+  api.trackWorkflow(workflowId);
   return api.temporal.client.workflow.start('disableAllCustomers', {
     workflowId,
     taskQueue: api.temporal.taskQueue,

@@ -3,19 +3,12 @@ import { handleCommand } from '../../eventstore/commandHandler';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
 
 let api: ApiTest;
-const startedWorkflows: string[] = [];
 
 beforeAll(async () => {
   api = await startApiTest('api-sagas-streams');
 });
 
 afterAll(async () => {
-  for (const workflowId of startedWorkflows) {
-    await api.temporal.client.workflow
-      .getHandle(workflowId)
-      .terminate('test cleanup')
-      .catch(() => undefined);
-  }
   await api?.close();
 });
 
@@ -28,7 +21,7 @@ describe('GET /sagas/:workflowId', () => {
 
   test('describes a workflow; progress is null when it cannot answer the query', async () => {
     const workflowId = `order-fulfillment:${randomUUID()}`;
-    startedWorkflows.push(workflowId);
+    api.trackWorkflow(workflowId);
     await api.temporal.client.workflow.start('orderFulfillment', {
       workflowId,
       taskQueue: api.temporal.taskQueue,
