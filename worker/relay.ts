@@ -193,7 +193,7 @@ export class Relay {
     error: unknown,
     attempts: number,
   ): Promise<DeliveryOutcome> {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = describeFailure(error);
     await parkEvent(this.pool, {
       subscriptionId: this.subscriptionId,
       eventId: event.eventId,
@@ -225,6 +225,15 @@ function isUnavailable(error: unknown): boolean {
       return true;
   }
   return false;
+}
+
+/** The whole cause chain: the SDK's "Failed to start Workflow" says nothing without the server's reason. */
+function describeFailure(error: unknown): string {
+  const parts: string[] = [];
+  for (let current = error; current && parts.length < 5; current = (current as { cause?: unknown }).cause) {
+    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
+  }
+  return parts.join(' ← ');
 }
 
 function sleep(ms: number): Promise<void> {
