@@ -72,3 +72,20 @@ export async function stateOf<T>(h: SagaHarness, streamId: string): Promise<T> {
 export async function eventTypes(h: SagaHarness, streamId: string): Promise<string[]> {
   return (await readStream(h.db.pool, streamId)).map((event) => event.type);
 }
+
+/** Every step undone after reserve, authorize and schedule had happened, and the order cancelled for `reason`. */
+export async function expectFullyCompensated(
+  h: SagaHarness,
+  orderId: string,
+  sku: string,
+  reason: string,
+): Promise<void> {
+  expect(await eventTypes(h, `shipment-${orderId}`)).toEqual(['ShipmentScheduled', 'ShipmentCancelled']);
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual(['PaymentAuthorized', 'PaymentVoided']);
+  expect(await eventTypes(h, `inventory-${sku}`)).toEqual([
+    'StockReceived',
+    'StockReserved',
+    'StockReleased',
+  ]);
+  expect(await stateOf(h, `order-${orderId}`)).toMatchObject({ status: 'cancelled', cancelReason: reason });
+}
