@@ -1,6 +1,15 @@
 import os from 'node:os';
 import { Client, Pool, type ClientConfig, type PoolConfig } from 'pg';
 
+/** A short-lived client that cannot crash the process when its server goes away mid-call. */
+function adminClient(url: string): Client {
+  const admin = new URL(url);
+  admin.pathname = '/postgres';
+  const client = new Client(connectionConfig(admin.toString()));
+  client.on('error', () => {});
+  return client;
+}
+
 export const defaultDatabaseUrl = 'postgres://127.0.0.1:5432/procession';
 
 export function databaseUrlFromEnv(): string {
@@ -45,11 +54,26 @@ export function isUnreachable(error: unknown): boolean {
   return error instanceof AggregateError && error.errors.some(isUnreachable);
 }
 
-/** A pool whose first connection is checked, so a dead server fails here with a clear message. */
-export async function openPool(url: string, config: PoolConfig = {}): Promise<Pool> {
+export interface PoolOptions extends PoolConfig {
+  /** Told of every connection PostgreSQL drops (terminated backend, restart, failover); default: ignored. */
+  onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * A pool whose first connection is checked, so a dead server fails here with a clear message.
+ *
+ * A pg client emits 'error' when its server goes away (pg_terminate_backend, a restart, a failover), and
+ * an 'error' event nobody listens to kills the process. pg-pool listens only while a client is idle and
+ * removes its listener on checkout, so a client that is checked out but between queries (a LISTEN
+ * connection, a lock holder, a transaction awaiting Temporal) would crash us. Every client therefore
+ * gets a listener of its own for its whole life; the query in flight, or the next one, still fails, the
+ * caller retries as for any transient error, and the pool discards the dead client on release.
+ */
+export async function openPool(url: string, options: PoolOptions = {}): Promise<Pool> {
+  const { onConnectionError = () => {}, ...config } = options;
   const pool = new Pool({ ...connectionConfig(url), max: 10, ...config });
-  // An idle client that loses its server emits 'error'; without a listener that would crash the process.
-  pool.on('error', () => {});
+  pool.on('error', onConnectionError);
+  pool.on('connect', (client) => client.on('error', onConnectionError));
   try {
     const client = await pool.connect();
     client.release();
@@ -65,9 +89,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
   if (!name) return;
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client(connectionConfig(admin.toString()));
+  const client = adminClient(url);
   try {
     await client.connect();
   } catch (error) {
@@ -87,9 +109,7 @@ export async function ensureDatabaseExists(url: string): Promise<void> {
 export async function dropDatabase(url: string): Promise<void> {
   const target = new URL(url);
   const name = decodeURIComponent(target.pathname.replace(/^\//, ''));
-  const admin = new URL(url);
-  admin.pathname = '/postgres';
-  const client = new Client(connectionConfig(admin.toString()));
+  const client = adminClient(url);
   await client.connect();
   try {
     await client.query(`drop database if exists ${quoteIdentifier(name)} with (force)`);

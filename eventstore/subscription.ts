@@ -41,6 +41,13 @@ export class LogSubscription {
     this.notified = true;
     this.wake?.();
   };
+  /** Set when the LISTEN connection dies: wake-ups would stop, so it is replaced. */
+  private listenerLost = false;
+  private readonly onListenerError = (error: unknown) => {
+    this.listenerLost = true;
+    this.options.onError?.(error);
+    this.wake?.();
+  };
 
   constructor(
     private readonly pool: Pool,
@@ -81,7 +88,7 @@ export class LogSubscription {
         if (!this.running) break;
         const listener = await this.listen();
         try {
-          while (this.running && this.lockClient) {
+          while (this.running && this.lockClient && !this.listenerLost) {
             this.notified = false;
             const count = await this.processOneBatch();
             if (count > 0 || this.notified) continue;
@@ -198,21 +205,28 @@ export class LogSubscription {
 
   private async listen(): Promise<PoolClient> {
     const client = await this.pool.connect();
+    this.listenerLost = false;
     client.on('notification', this.onNotification);
-    client.on('error', this.onNotification);
-    await client.query(`listen ${eventsChannel}`);
+    client.on('error', this.onListenerError);
+    try {
+      await client.query(`listen ${eventsChannel}`);
+    } catch (error) {
+      await this.release(client, true);
+      throw error;
+    }
     return client;
   }
 
-  private async release(listener: PoolClient): Promise<void> {
+  private async release(listener: PoolClient, broken = this.listenerLost): Promise<void> {
     try {
+      if (broken) throw new Error('listener connection lost');
       await listener.query(`unlisten ${eventsChannel}`);
       listener.release();
     } catch {
       listener.release(true);
     } finally {
       listener.off('notification', this.onNotification);
-      listener.off('error', this.onNotification);
+      listener.off('error', this.onListenerError);
     }
   }
 

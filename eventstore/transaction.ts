@@ -7,11 +7,15 @@ export async function inTransaction<T>(pool: Pool, work: (client: PoolClient) =>
     await client.query('begin');
     const result = await work(client);
     await client.query('commit');
+    client.release();
     return result;
   } catch (error) {
-    await client.query('rollback').catch(() => {});
+    // A connection that cannot even roll back is broken: hand it back as such so the pool drops it.
+    const broken = await client.query('rollback').then(
+      () => undefined,
+      (rollbackError: Error) => rollbackError,
+    );
+    client.release(broken);
     throw error;
-  } finally {
-    client.release();
   }
 }

@@ -51,7 +51,11 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
   await ensureDatabaseExists(options.databaseUrl);
   const applied = await migrate(options.databaseUrl);
   if (applied.length > 0) log('migrations applied', { applied });
-  const pool = await openPool(options.databaseUrl, { max: 20 });
+  const pool = await openPool(options.databaseUrl, {
+    max: 20,
+    onConnectionError: (error) =>
+      log('PostgreSQL connection lost; work on it is retried on a new one', { error: error.message }),
+  });
   const taskQueue = options.taskQueue ?? defaultTaskQueue;
 
   const { connectionOptions, namespace } = options.temporal;
