@@ -1,12 +1,20 @@
 import { logStart, type LogPosition, type Queryable } from './types';
 
+// Aliases that shadow no column, so nothing can sort or compare the text by mistake (see rows.ts).
+const checkpointColumns = 'transaction_id::text as transaction_text, global_position::text as position_text';
+type CheckpointRow = { transaction_text: string; position_text: string };
+const toPosition = (row: CheckpointRow): LogPosition => ({
+  transactionId: row.transaction_text,
+  globalPosition: row.position_text,
+});
+
 export async function loadCheckpoint(db: Queryable, subscriptionId: string): Promise<LogPosition> {
-  const result = await db.query<{ transaction_id: string; global_position: string }>(
-    'select transaction_id::text, global_position from checkpoints where subscription_id = $1',
+  const result = await db.query<CheckpointRow>(
+    `select ${checkpointColumns} from checkpoints where subscription_id = $1`,
     [subscriptionId],
   );
   const row = result.rows[0];
-  return row ? { transactionId: row.transaction_id, globalPosition: Number(row.global_position) } : logStart;
+  return row ? toPosition(row) : logStart;
 }
 
 export async function saveCheckpoint(
@@ -37,10 +45,9 @@ export async function loadCheckpointForUpdate(db: Queryable, subscriptionId: str
      values ($1, '0'::xid8, 0) on conflict (subscription_id) do nothing`,
     [subscriptionId],
   );
-  const result = await db.query<{ transaction_id: string; global_position: string }>(
-    'select transaction_id::text, global_position from checkpoints where subscription_id = $1 for update',
+  const result = await db.query<CheckpointRow>(
+    `select ${checkpointColumns} from checkpoints where subscription_id = $1 for update`,
     [subscriptionId],
   );
-  const row = result.rows[0]!;
-  return { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+  return toPosition(result.rows[0]!);
 }

@@ -9,7 +9,8 @@ export interface CustomerView {
   status: 'active' | 'disabled';
   disabledReason: string | null;
   version: number;
-  registeredPosition: number;
+  /** bigint as a decimal string. */
+  registeredPosition: string;
   updatedAt: Date;
 }
 
@@ -24,6 +25,10 @@ interface CustomerRow {
   updated_at: Date;
 }
 
+// global_position is a bigint: read it as text so no value past 2^53 is rounded.
+const customerColumns = `customer_id, name, email, status, disabled_reason, version,
+  registered_position::text as registered_position, updated_at`;
+
 const toView = (row: CustomerRow): CustomerView => ({
   customerId: row.customer_id,
   name: row.name,
@@ -31,12 +36,15 @@ const toView = (row: CustomerRow): CustomerView => ({
   status: row.status,
   disabledReason: row.disabled_reason,
   version: row.version,
-  registeredPosition: Number(row.registered_position),
+  registeredPosition: row.registered_position,
   updatedAt: row.updated_at,
 });
 
 export async function getCustomerView(db: Queryable, customerId: string): Promise<CustomerView | undefined> {
-  const result = await db.query<CustomerRow>('select * from customers where customer_id = $1', [customerId]);
+  const result = await db.query<CustomerRow>(
+    `select ${customerColumns} from customers where customer_id = $1`,
+    [customerId],
+  );
   return result.rows[0] && toView(result.rows[0]);
 }
 
@@ -46,7 +54,7 @@ export async function listCustomerViews(
   query: { status?: 'active' | 'disabled'; after?: string; limit: number },
 ): Promise<CustomerView[]> {
   const result = await db.query<CustomerRow>(
-    `select * from customers
+    `select ${customerColumns} from customers
      where ($1::text is null or status = $1) and ($2::text is null or customer_id > $2)
      order by customer_id limit $3`,
     [query.status ?? null, query.after ?? null, query.limit],

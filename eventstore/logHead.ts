@@ -5,11 +5,11 @@ import type { LogPosition, Queryable } from './types';
  * undefined on an empty log. A subscriber whose checkpoint has reached it is caught up.
  */
 export async function readableLogHead(db: Queryable): Promise<LogPosition | undefined> {
-  const result = await db.query<{ transaction_id: string; global_position: string }>(
-    `select transaction_id::text, global_position from events
+  const result = await db.query<{ transaction_text: string; position_text: string }>(
+    `select transaction_id::text as transaction_text, global_position::text as position_text from events
      where transaction_id < pg_snapshot_xmin(pg_current_snapshot())
      order by transaction_id desc, global_position desc limit 1`,
   );
   const row = result.rows[0];
-  return row && { transactionId: row.transaction_id, globalPosition: Number(row.global_position) };
+  return row && { transactionId: row.transaction_text, globalPosition: row.position_text };
 }

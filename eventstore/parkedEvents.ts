@@ -3,7 +3,8 @@ import type { Queryable } from './types';
 export interface ParkedEvent {
   subscriptionId: string;
   eventId: string;
-  globalPosition: number;
+  /** bigint as a decimal string. */
+  globalPosition: string;
   eventType: string;
   triggerName: string;
   reason: string;
@@ -31,7 +32,7 @@ interface ParkedRow {
 const toParked = (row: ParkedRow): ParkedEvent => ({
   subscriptionId: row.subscription_id,
   eventId: row.event_id,
-  globalPosition: Number(row.global_position),
+  globalPosition: row.global_position,
   eventType: row.event_type,
   triggerName: row.trigger_name,
   reason: row.reason,

@@ -7,14 +7,15 @@ import type { LogPosition, Queryable, StoredEvent } from './types';
  * after another with a higher position; a reader that only tracked the position would skip it for good.
  * Stopping below pg_snapshot_xmin means every transaction we might read past has already ended, so an
  * event can never appear later behind the checkpoint. The price: a long-open transaction anywhere in
- * the cluster delays (never loses) delivery.
+ * the cluster delays (never loses) delivery. Positions are compared and ordered as xid8/bigint, never as
+ * text or JS numbers: either goes wrong when ids gain a digit or pass 2^53.
  */
 export async function readLogAfter(db: Queryable, after: LogPosition, limit: number): Promise<StoredEvent[]> {
   const result = await db.query<EventRow>(
     `select ${eventColumns} from events
      where (transaction_id, global_position) > ($1::xid8, $2::bigint)
        and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-     order by transaction_id, global_position
+     order by events.transaction_id, events.global_position
      limit $3`,
     [after.transactionId, after.globalPosition, limit],
   );

@@ -1,12 +1,17 @@
 import type { StoredEvent } from './types';
 import { upcast } from './upcasting';
 
-export const eventColumns = `global_position, transaction_id::text as transaction_id, event_id, stream_id,
-  stream_version, event_type, schema_version, data, metadata, recorded_at`;
+/**
+ * 64-bit columns leave the database as decimal text, under aliases that shadow no column: PostgreSQL binds
+ * an unqualified ORDER BY name to an output column first, so `transaction_id::text as transaction_id`
+ * would make `order by transaction_id` sort text ('10000' < '9999') and skip events for good.
+ */
+export const eventColumns = `global_position::text as position_text, transaction_id::text as transaction_text,
+  event_id, stream_id, stream_version, event_type, schema_version, data, metadata, recorded_at`;
 
 export interface EventRow {
-  global_position: string;
-  transaction_id: string;
+  position_text: string;
+  transaction_text: string;
   event_id: string;
   stream_id: string;
   stream_version: number;
@@ -20,8 +25,8 @@ export interface EventRow {
 /** Row → event, lifting old schema versions to the current shape on the way out. */
 export function toStoredEvent(row: EventRow): StoredEvent {
   return upcast({
-    globalPosition: Number(row.global_position),
-    transactionId: row.transaction_id,
+    globalPosition: row.position_text,
+    transactionId: row.transaction_text,
     eventId: row.event_id,
     streamId: row.stream_id,
     streamVersion: row.stream_version,

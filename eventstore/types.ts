@@ -18,17 +18,21 @@ export interface EventMetadata {
 /** Metadata the sender of a command supplies; the event store adds event and command ids. */
 export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'commandId' | 'commandType'>;
 
-/** A place in the log, in read order: (transaction id, global position). */
+/**
+ * A place in the log, in read order: (transaction id, global position). Both are 64-bit (xid8, bigint)
+ * and travel as decimal strings: a JS number is exact only up to 2^53, and comparing them as text is
+ * wrong whenever they differ in length. Compare with comparePositions, or in SQL as xid8/bigint.
+ */
 export interface LogPosition {
-  /** xid8 as a decimal string: it can exceed 2^53. */
   transactionId: string;
-  globalPosition: number;
+  globalPosition: string;
 }
 
-export const logStart: LogPosition = { transactionId: '0', globalPosition: 0 };
+export const logStart: LogPosition = { transactionId: '0', globalPosition: '0' };
 
 export interface StoredEvent<Type extends string = string, Data = unknown> {
-  globalPosition: number;
+  /** bigint as a decimal string (see LogPosition). */
+  globalPosition: string;
   transactionId: string;
   eventId: string;
   streamId: string;
@@ -45,7 +49,13 @@ export function positionOf(event: Pick<StoredEvent, 'transactionId' | 'globalPos
 }
 
 export function comparePositions(a: LogPosition, b: LogPosition): number {
-  const tx = BigInt(a.transactionId) - BigInt(b.transactionId);
-  if (tx !== 0n) return tx < 0n ? -1 : 1;
-  return a.globalPosition - b.globalPosition;
+  return (
+    compareDecimal(a.transactionId, b.transactionId) || compareDecimal(a.globalPosition, b.globalPosition)
+  );
+}
+
+/** Numeric order of two non-negative decimal strings of any size. */
+export function compareDecimal(a: string, b: string): number {
+  const difference = BigInt(a) - BigInt(b);
+  return difference === 0n ? 0 : difference < 0n ? -1 : 1;
 }

@@ -22,7 +22,8 @@ export interface TriggerEvent {
   streamId: string;
   /** xid8 as a decimal string; with globalPosition, the event's place in read order. */
   transactionId: string;
-  globalPosition: number;
+  /** bigint as a decimal string. */
+  globalPosition: string;
   data: unknown;
   correlationId: string;
 }

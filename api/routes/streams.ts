@@ -9,7 +9,8 @@ const eventView = {
   type: 'object',
   properties: {
     streamVersion: { type: 'integer' },
-    globalPosition: { type: 'integer' },
+    // bigint: a decimal string, exact past 2^53.
+    globalPosition: { type: 'string', pattern: '^[0-9]+$' },
     eventId: { type: 'string' },
     type: { type: 'string' },
     schemaVersion: { type: 'integer' },

@@ -17,7 +17,8 @@ export interface BulkFailure {
 export interface LogPosition {
   /** A PostgreSQL xid8, as a string because it can exceed Number.MAX_SAFE_INTEGER. */
   transactionId: string;
-  globalPosition: number;
+  /** bigint as a decimal string, for the same reason. */
+  globalPosition: string;
 }
 
 export type BulkOperationKind = 'DisableAllCustomers';

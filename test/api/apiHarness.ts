@@ -118,8 +118,8 @@ export async function startApiTest(label: string): Promise<ApiTest> {
     },
     project: async () => {
       const last = await database.pool.query<LogPosition>(
-        `select transaction_id::text as "transactionId", global_position::int as "globalPosition"
-         from events order by transaction_id desc, global_position desc limit 1`,
+        `select transaction_id::text as "transactionId", global_position::text as "globalPosition"
+         from events order by events.transaction_id desc, events.global_position desc limit 1`,
       );
       const target = last.rows[0];
       await until(async () => {

@@ -42,7 +42,7 @@ async function startIdleBulkWorkflow(bulkId: string) {
   return api.temporal.client.workflow.start('disableAllCustomers', {
     workflowId,
     taskQueue: api.temporal.taskQueue,
-    args: [{ bulkId, reason: 'r', asOf: { transactionId: '0', globalPosition: 0 }, correlationId: 'c' }],
+    args: [{ bulkId, reason: 'r', asOf: { transactionId: '0', globalPosition: '0' }, correlationId: 'c' }],
   });
 }
 

@@ -42,7 +42,7 @@ describe('appendToStream', () => {
       [1, 'A'],
       [2, 'B'],
     ]);
-    expect(first[0]!.globalPosition).toBeLessThan(first[1]!.globalPosition);
+    expect(BigInt(first[0]!.globalPosition)).toBeLessThan(BigInt(first[1]!.globalPosition));
 
     const second = await inTransaction(pool, (client) =>
       appendToStream(client, streamId, 2, [newEvent('C', { n: 3 })]),

@@ -231,7 +231,7 @@ test('paging the customers as of a position excludes later registrations, each i
   // Exactly at a registration's position includes it; just before excludes it.
   const c13 = (await readStream(database.pool, 'customer-c-13'))[0]!;
   const atC13 = positionOf(c13);
-  const beforeC13 = { ...atC13, globalPosition: atC13.globalPosition - 1 };
+  const beforeC13 = { ...atC13, globalPosition: String(BigInt(atC13.globalPosition) - 1n) };
   expect((await pageAll(atC13, 100)).flat()).toContain('c-13');
   expect((await pageAll(beforeC13, 100)).flat()).not.toContain('c-13');
   expect(await countCustomersAsOf(database.pool, atC13)).toBe(

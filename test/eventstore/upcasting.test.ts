@@ -22,7 +22,7 @@ const table: UpcasterTable = {
 
 function stored(type: string, schemaVersion: number, data: unknown): StoredEvent {
   return {
-    globalPosition: 1,
+    globalPosition: '1',
     transactionId: '1',
     eventId: '00000000-0000-0000-0000-000000000001',
     streamId: 'person-1',

@@ -70,7 +70,7 @@ test('while Temporal is down the relay keeps its checkpoint and parks nothing; i
 
     server = await startDevServer({ ui: false, dbFile, port: Number(server.address.split(':')[1]) });
     await relay.catchUp();
-    expect((await loadCheckpoint(db.pool, relaySubscriptionId)).globalPosition).toBeGreaterThan(0);
+    expect(BigInt((await loadCheckpoint(db.pool, relaySubscriptionId)).globalPosition)).toBeGreaterThan(0n);
     const started = await new Client({ connection }).workflow
       .getHandle(orderFulfillmentWorkflowId(orderId))
       .describe();
@@ -103,9 +103,9 @@ test('an event parked for a fixable reason is delivered by a replay once the cau
     expect(parked).toMatchObject({ eventType: 'OrderPlaced', status: 'parked', attempts: 2 });
     expect(parked!.reason).toMatch(/SagaType/);
     // The relay moved on: its checkpoint is past the parked event.
-    expect((await loadCheckpoint(db.pool, relaySubscriptionId)).globalPosition).toBeGreaterThanOrEqual(
-      parked!.globalPosition,
-    );
+    expect(
+      BigInt((await loadCheckpoint(db.pool, relaySubscriptionId)).globalPosition),
+    ).toBeGreaterThanOrEqual(BigInt(parked!.globalPosition));
 
     await ensureSearchAttributes(connection, namespace);
     expect(await requestReplay(db.pool, parked!.eventId)).toBe(1);

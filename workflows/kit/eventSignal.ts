@@ -3,7 +3,8 @@ export interface EventSignal<Data = unknown> {
   eventId: string;
   eventType: string;
   streamId: string;
-  globalPosition: number;
+  /** bigint as a decimal string. */
+  globalPosition: string;
   correlationId: string;
   data: Data;
 }
