@@ -4,6 +4,7 @@
 import { runDemo } from '../scripts/demo';
 import { databaseUrlFromEnv } from '../eventstore/database';
 import { startProcession, type RunningProcession } from './procession';
+import { triggerSettingsFromEnv } from './settings';
 import { installTemporalRuntime } from './temporal/runtime';
 import { defaultDevServerDbFile, startOrConnectTemporal, type TemporalTarget } from './temporal/target';
 
@@ -44,7 +45,7 @@ async function main() {
       temporal,
       port: port(),
       host: process.env.HOST ?? '127.0.0.1',
-      settings: { dispatchDeadline: (process.env.ORDER_DISPATCH_DEADLINE as never) ?? undefined },
+      settings: triggerSettingsFromEnv(),
       log: (message, fields) => {
         if (message === 'delivered') return; // one per event: too chatty for a console
         say(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);

@@ -3,7 +3,9 @@ import type { Pool } from 'pg';
 import { markReplayed, parkEvent, pendingReplays, recordIgnoredDelivery } from '../eventstore/parkedEvents';
 import { readEventById } from '../eventstore/readEvent';
 import { LogSubscription } from '../eventstore/subscription';
-import type { StoredEvent } from '../eventstore/types';
+import { loadCheckpoint } from '../eventstore/checkpoints';
+import { readCommittedRange } from '../eventstore/readCommittedRange';
+import type { LogPosition, StoredEvent } from '../eventstore/types';
 import { AggregateId, CorrelationId, SagaType } from '../workflows/searchAttributes';
 import { triggersFor, type SagaDelivery, type Trigger, type TriggerSettings } from '../workflows/triggers';
 
@@ -22,6 +24,17 @@ export interface RelayOptions {
 }
 
 export type DeliveryOutcome = 'delivered' | 'ignored' | 'parked';
+
+export interface RescanReport {
+  /** Where the rescan stopped: the relay's checkpoint when it began. Later events are the live relay's. */
+  upTo: LogPosition;
+  events: number;
+  /** Started, found running (USE_EXISTING), or signalled; sagas drop an event id they have seen. */
+  delivered: number;
+  /** The saga had finished: never re-run. */
+  alreadyFinished: number;
+  parked: number;
+}
 
 /**
  * Reads the event log after its checkpoint and turns events into saga starts and signals (workflows/triggers.ts).
@@ -77,6 +90,32 @@ export class Relay {
     await this.replayRequested();
   }
 
+  /**
+   * Delivers again every event from global position `from` up to the relay's checkpoint: the repair for
+   * a log whose relay skipped events (as readers before the xid8 ordering fix did when transaction ids
+   * gained a digit). Idempotent like every delivery: a saga that exists is found or left alone, a
+   * finished one is never re-run, and sagas drop signals whose event id they have seen. Safe beside a
+   * running relay.
+   */
+  async rescan(from: string, onProgress?: (report: RescanReport) => void): Promise<RescanReport> {
+    const upTo = await loadCheckpoint(this.pool, this.subscriptionId);
+    const report: RescanReport = { upTo, events: 0, delivered: 0, alreadyFinished: 0, parked: 0 };
+    for (let after: string | undefined; ;) {
+      const events = await readCommittedRange(this.pool, { from, after, upTo }, 200);
+      if (events.length === 0) return report;
+      for (const event of events) {
+        for (const trigger of triggersFor(event.type)) {
+          const outcome = await this.deliver(event, trigger, { recordIgnored: false });
+          if (outcome === 'ignored') report.alreadyFinished++;
+          else report[outcome]++;
+        }
+        report.events++;
+      }
+      after = events[events.length - 1]!.globalPosition;
+      onProgress?.(report);
+    }
+  }
+
   private async deliverBatch(events: StoredEvent[]): Promise<void> {
     for (const event of events) {
       for (const trigger of triggersFor(event.type)) await this.deliver(event, trigger);
@@ -109,7 +148,12 @@ export class Relay {
     }
   }
 
-  async deliver(event: StoredEvent, trigger: Trigger): Promise<DeliveryOutcome> {
+  /** `recordIgnored: false` keeps a rescan from filling ignored_deliveries with every finished saga. */
+  async deliver(
+    event: StoredEvent,
+    trigger: Trigger,
+    options: { recordIgnored?: boolean } = {},
+  ): Promise<DeliveryOutcome> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     let lastError: unknown;
     let delivery: SagaDelivery;
@@ -136,6 +180,7 @@ export class Relay {
         return 'delivered';
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          if (options.recordIgnored === false) return 'ignored';
           await recordIgnoredDelivery(this.pool, {
             subscriptionId: this.subscriptionId,
             eventId: event.eventId,

@@ -47,10 +47,19 @@ export async function startOrConnectTemporal(options: TemporalTargetOptions = {}
   };
 }
 
-async function connectExisting(): Promise<TemporalTarget> {
+/**
+ * A server that is already running, for tools beside `npm start`: TEMPORAL_ADDRESS (with envconfig) when
+ * set, else the dev server `npm start` runs on TEMPORAL_PORT.
+ */
+export function connectRunningTemporal(): Promise<TemporalTarget> {
+  return connectExisting(`127.0.0.1:${envPort('TEMPORAL_PORT', 7233)}`);
+}
+
+async function connectExisting(defaultAddress?: string): Promise<TemporalTarget> {
   const config = loadClientConnectConfig();
   const namespace = config.namespace ?? 'default';
-  const { address, tls, apiKey, metadata } = config.connectionOptions;
+  const { tls, apiKey, metadata } = config.connectionOptions;
+  const address = process.env.TEMPORAL_ADDRESS ? config.connectionOptions.address : defaultAddress;
   const connectionOptions: ConnectionOptions = { address, tls, apiKey, metadata };
   const connection = await Connection.connect(connectionOptions);
   try {

@@ -1,0 +1,8 @@
+import type { Duration } from '@temporalio/common';
+import type { TriggerSettings } from '../workflows/triggers';
+
+/** Saga settings from the environment, the same for `npm start` and the relay's repair tools. */
+export function triggerSettingsFromEnv(): TriggerSettings {
+  const deadline = process.env.ORDER_DISPATCH_DEADLINE;
+  return { dispatchDeadline: deadline ? (deadline as Duration) : undefined };
+}
