@@ -60,7 +60,7 @@ export async function applyCustomerEvents(client: PoolClient, events: readonly S
 
 export function customersProjection(
   pool: Pool,
-  options: { pollIntervalMs?: number; onError?: (error: unknown) => void } = {},
+  options: { pollIntervalMs?: number; batchSize?: number; onError?: (error: unknown) => void } = {},
 ) {
   return new LogSubscription(pool, {
     subscriptionId: customersProjectionId,

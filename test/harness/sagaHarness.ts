@@ -30,8 +30,12 @@ export function testWorkflowBundle() {
 export async function startSagaHarness(
   label: string,
   relayOptions: Partial<RelayOptions> = {},
+  databaseServerUrl?: string,
 ): Promise<SagaHarness> {
-  const [db, temporal] = await Promise.all([createTestDatabase(), connectTestTemporal(label)]);
+  const [db, temporal] = await Promise.all([
+    createTestDatabase({ serverUrl: databaseServerUrl }),
+    connectTestTemporal(label),
+  ]);
   const worker = await createSagaWorker({
     connection: temporal.nativeConnection,
     namespace: temporal.namespace,
