@@ -1,13 +1,14 @@
 import { Context } from '@temporalio/activity';
 import type { Pool } from 'pg';
 import type { LogPosition } from '../domain/bulk/bulk';
-import { handleCommandBatch } from '../eventstore/batchCommandHandler';
+import { handleCommandBatch } from '../engine/eventstore/batchCommandHandler';
 import {
   countCustomersAsOf,
   customersReadModelPosition,
   pageCustomerIdsAsOf,
-} from '../eventstore/customersReadModel';
-import { comparePositions } from '../eventstore/types';
+} from '../projections/customers/customersReadModel';
+import { comparePositions } from '../engine/eventstore/types';
+import { shop } from '../domain/registry';
 
 export interface DisablePageRequest {
   bulkId: string;
@@ -62,6 +63,7 @@ export function createBulkActivities(pool: Pool) {
       context.heartbeat({ after: request.after, found: ids.length });
       const outcomes = await handleCommandBatch(
         pool,
+        shop,
         ids.map((customerId) => ({
           commandId: bulkDisableCommandId(request.bulkId, customerId),
           command: { type: 'DisableCustomer', data: { customerId, reason: request.reason } },

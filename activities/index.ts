@@ -1,12 +1,13 @@
 import type { Pool } from 'pg';
 import { createBulkActivities } from './bulkPages';
-import { createCommandActivities } from './executeCommand';
+import { shop } from '../domain/registry';
+import { createCommandActivities } from '../engine/saga/commandActivity';
 import { createSagaReadActivities } from './sagaReads';
 
 /** Every activity the worker registers; workflows import this type only. */
 export function createActivities(pool: Pool) {
   return {
-    ...createCommandActivities(pool),
+    ...createCommandActivities(pool, shop),
     ...createSagaReadActivities(pool),
     ...createBulkActivities(pool),
   };

@@ -1,17 +1,17 @@
 import type { Pool } from 'pg';
-import { fold } from '../domain/decider';
-import { customerDecider, type CustomerState } from '../domain/customer/customer';
-import { orderDecider, type OrderState } from '../domain/order/order';
-import { readStream } from '../eventstore/readStream';
+import { fold } from '../engine/aggregate/decider';
+import { customerAggregate, type CustomerState } from '../domain/customer/customer';
+import { orderAggregate, type OrderState } from '../domain/order/order';
+import { readStream } from '../engine/eventstore/readStream';
 
 /** Reads sagas need, always from the aggregate's own stream (never the lagging read model). */
 export function createSagaReadActivities(pool: Pool) {
   return {
     async loadOrder(orderId: string): Promise<OrderState> {
-      return fold(orderDecider, (await readStream(pool, `order-${orderId}`)) as never);
+      return fold(orderAggregate, (await readStream(pool, `order-${orderId}`)) as never);
     },
     async loadCustomerStatus(customerId: string): Promise<CustomerState['status']> {
-      return fold(customerDecider, (await readStream(pool, `customer-${customerId}`)) as never).status;
+      return fold(customerAggregate, (await readStream(pool, `customer-${customerId}`)) as never).status;
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import { fold, type Decider, type Message } from '../domain/decider';
-import { readStream } from '../eventstore/readStream';
-import type { StoredEvent } from '../eventstore/types';
+import { fold, type Decider, type Message } from '../engine/aggregate/decider';
+import { readStream } from '../engine/eventstore/readStream';
+import type { StoredEvent } from '../engine/eventstore/types';
 
 export interface LoadedAggregate<State> {
   state: State;

@@ -1,4 +1,4 @@
-import { bulkDecider, type BulkState } from '../domain/bulk/bulk';
+import { bulkAggregate, type BulkState } from '../domain/bulk/bulk';
 import {
   bulkProgressQuery,
   disableAllCustomersWorkflowId,
@@ -104,7 +104,7 @@ export function bulkNotFound(bulkId: string): ApiError {
 }
 
 export const loadBulk = (deps: ApiDependencies, bulkId: string) =>
-  loadAggregate(deps.pool, bulkDecider, `bulk-${bulkId}`);
+  loadAggregate(deps.pool, bulkAggregate, `bulk-${bulkId}`);
 
 /**
  * The saga knows the live numbers; the aggregate knows the request before the relay started the saga, and
@@ -134,5 +134,5 @@ export async function progressAfterSignal(deps: ApiDependencies, bulkId: string)
   const queried = await tryQuery(deps, disableAllCustomersWorkflowId(bulkId), bulkProgressQuery);
   if (queried.kind === 'answered') return fromWorkflow(deps, bulkId, queried.value);
   const bulk = await loadBulk(deps, bulkId);
-  return fromAggregate(deps, bulkId, bulk?.state ?? bulkDecider.initialState);
+  return fromAggregate(deps, bulkId, bulk?.state ?? bulkAggregate.initialState);
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { DomainCommand } from '../domain/registry';
-import type { CommandEnvelope, CommandResult } from '../eventstore/commandEnvelope';
+import type { CommandEnvelope, CommandResult } from '../engine/eventstore/commandEnvelope';
 
 /** Headers every command route accepts; all optional. */
 export interface CommandHeaders {

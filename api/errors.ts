@@ -6,10 +6,10 @@ import type {
   FastifyRequest,
   FastifySchemaValidationError,
 } from 'fastify';
-import { isDomainError, type DomainErrorKind } from '../domain/errors';
-import { ConcurrencyConflictError } from '../eventstore/append';
-import { IdempotencyKeyReusedError } from '../eventstore/commandEnvelope';
-import { DatabaseUnreachableError, isUnreachable } from '../eventstore/database';
+import { isDomainError, type DomainErrorKind } from '../engine/aggregate/errors';
+import { ConcurrencyConflictError } from '../engine/eventstore/append';
+import { IdempotencyKeyReusedError } from '../engine/eventstore/commandEnvelope';
+import { DatabaseUnreachableError, isUnreachable } from '../engine/eventstore/database';
 import { describePattern } from './schemas';
 
 /** The body of every error reply. */

@@ -1,15 +1,16 @@
 // `npm run bench`: measures the two figures the demo reports, each against a baseline measured in the
 // same run on the same machine, and prints ratios. Real PostgreSQL, real Temporal dev server.
 import { randomUUID } from 'node:crypto';
-import { handleCommandBatch } from '../eventstore/batchCommandHandler';
-import { handleCommand } from '../eventstore/commandHandler';
-import { databaseUrlFromEnv, dropDatabase } from '../eventstore/database';
+import { handleCommandBatch } from '../engine/eventstore/batchCommandHandler';
+import { handleCommand } from '../engine/eventstore/commandHandler';
+import { databaseUrlFromEnv, dropDatabase } from '../engine/eventstore/database';
 import type { DomainCommand } from '../domain/registry';
 import { disableAllCustomersWorkflowId } from '../workflows/disableAllCustomers/contract';
 import { orderFulfillmentWorkflowId } from '../workflows/orderFulfillment/contract';
 import { startProcession, type RunningProcession } from '../worker/procession';
-import { startDevServer } from '../worker/temporal/devServer';
-import { installTemporalRuntime } from '../worker/temporal/runtime';
+import { startDevServer } from '../engine/temporal/devServer';
+import { installTemporalRuntime } from '../engine/temporal/runtime';
+import { shop } from '../domain/registry';
 
 const customers = Number(process.env.BENCH_CUSTOMERS ?? 2_000);
 const orders = Number(process.env.BENCH_ORDERS ?? 10);
@@ -27,6 +28,7 @@ async function registerCustomers(p: RunningProcession, prefix: string, count: nu
   for (let start = 0; start < ids.length; start += 500) {
     await handleCommandBatch(
       p.pool,
+      shop,
       ids
         .slice(start, start + 500)
         .map((customerId) =>
@@ -50,7 +52,11 @@ async function bulkFigures(p: RunningProcession) {
   const one = await registerCustomers(p, `one-${randomUUID().slice(0, 6)}`, customers);
   let started = performance.now();
   for (const customerId of one)
-    await handleCommand(p.pool, envelope({ type: 'DisableCustomer', data: { customerId, reason: 'bench' } }));
+    await handleCommand(
+      p.pool,
+      shop,
+      envelope({ type: 'DisableCustomer', data: { customerId, reason: 'bench' } }),
+    );
   const baselinePerSecond = customers / ((performance.now() - started) / 1000);
 
   // The batch handler the bulk saga's activity uses, pages of 200.
@@ -59,6 +65,7 @@ async function bulkFigures(p: RunningProcession) {
   for (let start = 0; start < batch.length; start += 200) {
     await handleCommandBatch(
       p.pool,
+      shop,
       batch
         .slice(start, start + 200)
         .map((customerId) => envelope({ type: 'DisableCustomer', data: { customerId, reason: 'bench' } })),
@@ -73,6 +80,7 @@ async function bulkFigures(p: RunningProcession) {
   started = performance.now();
   await handleCommand(
     p.pool,
+    shop,
     envelope({ type: 'RequestDisableAllCustomers', data: { bulkId, reason: 'bench' } }),
   );
   const handle = p.client.workflow.getHandle(disableAllCustomersWorkflowId(bulkId));
@@ -102,9 +110,10 @@ async function orderFigures(p: RunningProcession) {
   const sku = `sku-${randomUUID()}`;
   await handleCommand(
     p.pool,
+    shop,
     envelope({ type: 'RegisterCustomer', data: { customerId, name: 's', email: 's@example.com' } }),
   );
-  await handleCommand(p.pool, envelope({ type: 'ReceiveStock', data: { sku, quantity: orders * 2 } }));
+  await handleCommand(p.pool, shop, envelope({ type: 'ReceiveStock', data: { sku, quantity: orders * 2 } }));
   const toAwaiting: number[] = [];
   const toConfirmed: number[] = [];
   for (let i = 0; i < orders; i++) {
@@ -112,6 +121,7 @@ async function orderFigures(p: RunningProcession) {
     const started = performance.now();
     await handleCommand(
       p.pool,
+      shop,
       envelope({
         type: 'PlaceOrder',
         data: {
@@ -129,7 +139,7 @@ async function orderFigures(p: RunningProcession) {
     );
     toAwaiting.push(performance.now() - started);
     const dispatched = performance.now();
-    await handleCommand(p.pool, envelope({ type: 'DispatchShipment', data: { orderId } }));
+    await handleCommand(p.pool, shop, envelope({ type: 'DispatchShipment', data: { orderId } }));
     await handle.result();
     toConfirmed.push(performance.now() - dispatched);
   }

@@ -1,6 +1,6 @@
 // `npm run migrate`: applies pending migrations to DATABASE_URL (created when missing).
-import { databaseUrlFromEnv, ensureDatabaseExists } from '../eventstore/database';
-import { migrate } from '../eventstore/migrate';
+import { databaseUrlFromEnv, ensureDatabaseExists } from '../engine/eventstore/database';
+import { migrate } from '../engine/eventstore/migrate';
 
 async function main() {
   const url = databaseUrlFromEnv();

@@ -1,10 +1,13 @@
 // `npm run rebuild:customers`: empties the customers read model and moves its checkpoint to the start
 // of the log. A running projection (npm start) then rebuilds it from position 0; without one, this
 // script replays the log itself.
-import { customersProjection, resetCustomersReadModel } from '../eventstore/customersProjection';
-import { databaseUrlFromEnv, openPool } from '../eventstore/database';
+import { customersProjection, resetCustomersReadModel } from '../projections/customers/customersProjection';
+import { databaseUrlFromEnv, openPool } from '../engine/eventstore/database';
+import { shopEventSchemas } from '../domain/upcasters';
+import { installEventSchemas } from '../engine/eventstore/upcasting';
 
 async function main() {
+  installEventSchemas(shopEventSchemas);
   const pool = await openPool(databaseUrlFromEnv());
   try {
     await resetCustomersReadModel(pool);

@@ -4,13 +4,17 @@
 // safe to run beside `npm start` and to run twice. See README, "Repairing a log the relay skipped".
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { databaseUrlFromEnv, openPool } from '../eventstore/database';
+import { databaseUrlFromEnv, openPool } from '../engine/eventstore/database';
 import { defaultTaskQueue } from '../worker/procession';
-import { Relay } from '../worker/relay';
+import { Relay } from '../engine/relay/relay';
 import { triggerSettingsFromEnv } from '../worker/settings';
-import { connectRunningTemporal } from '../worker/temporal/target';
+import { connectRunningTemporal } from '../engine/temporal/target';
+import { shopTriggers } from '../workflows/sagas';
+import { shopEventSchemas } from '../domain/upcasters';
+import { installEventSchemas } from '../engine/eventstore/upcasting';
 
 async function main() {
+  installEventSchemas(shopEventSchemas);
   const { values } = parseArgs({
     options: { from: { type: 'string' }, 'task-queue': { type: 'string', default: defaultTaskQueue } },
   });
@@ -24,6 +28,7 @@ async function main() {
     const client = new Client({ connection, namespace: temporal.namespace });
     const relay = new Relay(pool, client, {
       taskQueue: values['task-queue']!,
+      triggers: shopTriggers,
       settings: triggerSettingsFromEnv(),
       log: (message, fields) => {
         if (message !== 'delivered') console.log(`${message} ${JSON.stringify(fields ?? {})}`);

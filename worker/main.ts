@@ -2,11 +2,15 @@
 // Web UI, migrates PostgreSQL, runs the worker, relay, projection and HTTP API, plays the demo, and keeps
 // serving until Ctrl-C.
 import { runDemo } from '../scripts/demo';
-import { databaseUrlFromEnv } from '../eventstore/database';
+import { databaseUrlFromEnv } from '../engine/eventstore/database';
 import { startProcession, type RunningProcession } from './procession';
 import { triggerSettingsFromEnv } from './settings';
-import { installTemporalRuntime } from './temporal/runtime';
-import { defaultDevServerDbFile, startOrConnectTemporal, type TemporalTarget } from './temporal/target';
+import { installTemporalRuntime } from '../engine/temporal/runtime';
+import {
+  defaultDevServerDbFile,
+  startOrConnectTemporal,
+  type TemporalTarget,
+} from '../engine/temporal/target';
 
 const say = (line: string) => console.log(`[procession] ${line}`);
 

@@ -3,14 +3,17 @@ import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/w
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { buildApp } from '../api/app';
-import { customersProjection } from '../eventstore/customersProjection';
-import { ensureDatabaseExists, openPool } from '../eventstore/database';
-import { migrate } from '../eventstore/migrate';
-import type { LogSubscription } from '../eventstore/subscription';
-import type { TriggerSettings } from '../workflows/triggers';
-import { Relay } from './relay';
+import { customersProjection } from '../projections/customers/customersProjection';
+import { ensureDatabaseExists, openPool } from '../engine/eventstore/database';
+import { migrate } from '../engine/eventstore/migrate';
+import type { LogSubscription } from '../engine/eventstore/subscription';
+import type { TriggerSettings } from '../workflows/settings';
+import { Relay } from '../engine/relay/relay';
 import { createSagaWorker } from './sagaWorker';
-import type { TemporalTarget } from './temporal/target';
+import type { TemporalTarget } from '../engine/temporal/target';
+import { shopTriggers } from '../workflows/sagas';
+import { shopEventSchemas } from '../domain/upcasters';
+import { installEventSchemas } from '../engine/eventstore/upcasting';
 
 export interface ProcessionOptions {
   databaseUrl: string;
@@ -48,6 +51,7 @@ export const defaultTaskQueue = 'procession-sagas';
  */
 export async function startProcession(options: ProcessionOptions): Promise<RunningProcession> {
   const log = options.log ?? (() => {});
+  installEventSchemas(shopEventSchemas);
   await ensureDatabaseExists(options.databaseUrl);
   const applied = await migrate(options.databaseUrl);
   if (applied.length > 0) log('migrations applied', { applied });
@@ -80,6 +84,7 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
   workerRun.catch((error) => log('worker stopped with an error', { error: String(error) }));
 
   const relay = new Relay(pool, client, {
+    triggers: shopTriggers,
     taskQueue,
     settings: options.settings,
     pollIntervalMs: options.pollIntervalMs,

@@ -1,5 +1,5 @@
 import type { Duration } from '@temporalio/common';
-import type { TriggerSettings } from '../workflows/triggers';
+import type { TriggerSettings } from '../workflows/settings';
 
 /** Saga settings from the environment, the same for `npm start` and the relay's repair tools. */
 export function triggerSettingsFromEnv(): TriggerSettings {

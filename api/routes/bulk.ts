@@ -1,6 +1,6 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { handleCommand } from '../../eventstore/commandHandler';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
 import {
   cancelBulkSignal,
   pauseBulkSignal,
@@ -26,6 +26,7 @@ import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, idParams, strictObject, text, uiLink } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
+import { shop } from '../../domain/registry';
 
 const accepted = {
   type: 'object',
@@ -84,6 +85,7 @@ async function requestDisableAll(
   // is the same on every retry with the same key and the command id makes it idempotent.
   const result = await handleCommand(
     deps.pool,
+    shop,
     envelopeFor(request, {
       type: 'RequestDisableAllCustomers',
       data: { bulkId, reason: request.body.reason },

@@ -1,6 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { getCustomerView, listCustomerViews, type CustomerView } from '../../eventstore/customersReadModel';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import {
+  getCustomerView,
+  listCustomerViews,
+  type CustomerView,
+} from '../../projections/customers/customersReadModel';
 import {
   commandHeaders,
   envelopeFor,
@@ -20,6 +24,7 @@ import {
   strictObject,
   text,
 } from '../schemas';
+import { shop } from '../../domain/registry';
 
 const defaultPageSize = 50;
 
@@ -75,6 +80,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
       const customerId = request.body.customerId ?? newAggregateId(request, 'customer');
       const result = await handleCommand(
         deps.pool,
+        shop,
         envelopeFor(request, { type: 'RegisterCustomer', data: { customerId, name, email } }),
       );
       markReplay(response, result);
@@ -97,6 +103,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
       const { customerId } = request.params;
       const result = await handleCommand(
         deps.pool,
+        shop,
         envelopeFor(request, { type: 'DisableCustomer', data: { customerId, reason: request.body.reason } }),
       );
       markReplay(response, result);
@@ -117,6 +124,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
       const { customerId } = request.params;
       const result = await handleCommand(
         deps.pool,
+        shop,
         envelopeFor(request, { type: 'EnableCustomer', data: { customerId } }),
       );
       markReplay(response, result);

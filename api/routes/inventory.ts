@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
-import { availability, inventoryDecider } from '../../domain/inventory/inventory';
-import { handleCommand } from '../../eventstore/commandHandler';
+import { availability, inventoryAggregate } from '../../domain/inventory/inventory';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { commandHeaders, envelopeFor, markReplay, type CommandHeaders } from '../commandContext';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, idParams, strictObject } from '../schemas';
+import { shop } from '../../domain/registry';
 
 // Keeps stock counts far below Number.MAX_SAFE_INTEGER however many receipts a sku sees.
 const maxQuantity = 1_000_000;
@@ -23,7 +24,7 @@ const stockView = {
 } as const;
 
 async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number) {
-  const inventory = await loadAggregate(deps.pool, inventoryDecider, `inventory-${sku}`, upToVersion);
+  const inventory = await loadAggregate(deps.pool, inventoryAggregate, `inventory-${sku}`, upToVersion);
   if (!inventory) {
     throw new ApiError(404, 'InventoryNotFound', `No stock was ever received for sku ${sku}`, { sku });
   }
@@ -45,6 +46,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependenc
       const { sku } = request.params;
       const result = await handleCommand(
         deps.pool,
+        shop,
         envelopeFor(request, { type: 'ReceiveStock', data: { sku, quantity: request.body.quantity } }),
       );
       markReplay(response, result);

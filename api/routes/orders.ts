@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { orderDecider, type OrderLine } from '../../domain/order/order';
+import { orderAggregate, type OrderLine } from '../../domain/order/order';
 import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
 import type { ShippingAddress } from '../../domain/shipment/shipment';
-import { handleCommand } from '../../eventstore/commandHandler';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { loadAggregate } from '../aggregates';
 import {
@@ -25,6 +25,7 @@ import {
   uiLink,
 } from '../schemas';
 import { workflowUiUrl } from '../temporal';
+import { shop } from '../../domain/registry';
 
 // Bounds chosen so an order total (lines × quantity × price) stays an exact integer in JavaScript.
 const maxLines = 100;
@@ -121,6 +122,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
       const orderId = request.body.orderId ?? newAggregateId(request, 'order');
       const result = await handleCommand(
         deps.pool,
+        shop,
         envelopeFor(request, {
           type: 'PlaceOrder',
           data: { orderId, customerId, lines, paymentMethod, shippingAddress },
@@ -139,7 +141,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
     { schema: { params: idParams('orderId'), response: { 200: orderView, ...errorResponses } } },
     async (request) => {
       const { orderId } = request.params;
-      const order = await loadAggregate(deps.pool, orderDecider, `order-${orderId}`);
+      const order = await loadAggregate(deps.pool, orderAggregate, `order-${orderId}`);
       if (!order) throw new ApiError(404, 'OrderNotFound', `Order ${orderId} does not exist`, { orderId });
       const { state } = order;
       const workflowId = orderFulfillmentWorkflowId(orderId);

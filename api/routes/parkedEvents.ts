@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
+import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, pageLimitString, strictObject } from '../schemas';

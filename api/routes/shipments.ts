@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { handleCommand } from '../../eventstore/commandHandler';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { commandHeaders, envelopeFor, markReplay, type CommandHeaders } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { errorResponses, idParams } from '../schemas';
+import { shop } from '../../domain/registry';
 
 export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   // The warehouse's door: ShipmentDispatched is the fact the fulfillment saga waits for.
@@ -30,6 +31,7 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependenci
       const { orderId } = request.params;
       const result = await handleCommand(
         deps.pool,
+        shop,
         envelopeFor(request, { type: 'DispatchShipment', data: { orderId } }),
       );
       markReplay(response, result);

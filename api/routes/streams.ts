@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { deciderForStream } from '../../domain/registry';
+import { shop } from '../../domain/registry';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -45,7 +45,7 @@ export function registerStreamRoutes(app: FastifyInstance, deps: ApiDependencies
     },
     async (request) => {
       const { streamId } = request.params;
-      const decider = deciderForStream(streamId);
+      const decider = shop.aggregateForStream(streamId);
       if (!decider) {
         throw new ApiError(
           400,

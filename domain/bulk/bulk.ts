@@ -1,5 +1,6 @@
-import type { Decider, Message } from '../decider';
-import { notFound, rejectBecause } from '../errors';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import type { Message } from '../../engine/aggregate/decider';
+import { notFound, rejectBecause } from '../../engine/aggregate/errors';
 
 export interface BulkCounts {
   total: number;
@@ -77,8 +78,10 @@ function copyCounts({ total, disabled, alreadyDisabled, failed }: BulkCounts): B
   return { total, disabled, alreadyDisabled, failed };
 }
 
-export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
+export const bulkAggregate = defineAggregate<BulkCommand, BulkEvent, BulkState>({
   streamType: 'bulk',
+  commandTypes: { RequestDisableAllCustomers: true, CompleteBulkOperation: true, CancelBulkOperation: true },
+  idOf: (data) => data.bulkId,
   initialState,
 
   evolve(state, event) {
@@ -152,4 +155,4 @@ export const bulkDecider: Decider<BulkCommand, BulkEvent, BulkState> = {
         break;
     }
   },
-};
+});

@@ -1,5 +1,6 @@
-import type { Decider, Message } from '../decider';
-import { notFound, rejectBecause } from '../errors';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import type { Message } from '../../engine/aggregate/decider';
+import { notFound, rejectBecause } from '../../engine/aggregate/errors';
 
 export type RegisterCustomer = Message<
   'RegisterCustomer',
@@ -27,8 +28,10 @@ export interface CustomerState {
 
 const initialState: CustomerState = { status: 'none', customerId: '', name: '', email: '' };
 
-export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerState> = {
+export const customerAggregate = defineAggregate<CustomerCommand, CustomerEvent, CustomerState>({
   streamType: 'customer',
+  commandTypes: { RegisterCustomer: true, DisableCustomer: true, EnableCustomer: true },
+  idOf: (data) => data.customerId,
   initialState,
 
   evolve(state, event) {
@@ -75,4 +78,4 @@ export const customerDecider: Decider<CustomerCommand, CustomerEvent, CustomerSt
         return [{ type: 'CustomerEnabled', data: { customerId: command.data.customerId } }];
     }
   },
-};
+});

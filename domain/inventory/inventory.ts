@@ -1,5 +1,6 @@
-import type { Decider, Message } from '../decider';
-import { rejectBecause } from '../errors';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import type { Message } from '../../engine/aggregate/decider';
+import { rejectBecause } from '../../engine/aggregate/errors';
 
 export type ReceiveStock = Message<'ReceiveStock', { sku: string; quantity: number }>;
 export type ReserveStock = Message<'ReserveStock', { sku: string; orderId: string; quantity: number }>;
@@ -48,8 +49,10 @@ function requireValidQuantity(sku: string, quantity: number): void {
   }
 }
 
-export const inventoryDecider: Decider<InventoryCommand, InventoryEvent, InventoryState> = {
+export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEvent, InventoryState>({
   streamType: 'inventory',
+  commandTypes: { ReceiveStock: true, ReserveStock: true, ReleaseStock: true },
+  idOf: (data) => data.sku,
   initialState,
 
   evolve(state, event) {
@@ -99,4 +102,4 @@ export const inventoryDecider: Decider<InventoryCommand, InventoryEvent, Invento
       }
     }
   },
-};
+});

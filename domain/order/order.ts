@@ -1,5 +1,6 @@
-import type { Decider, Message } from '../decider';
-import { notFound, rejectBecause } from '../errors';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import type { Message } from '../../engine/aggregate/decider';
+import { notFound, rejectBecause } from '../../engine/aggregate/errors';
 import type { ShippingAddress } from '../shipment/shipment';
 
 export interface OrderLine {
@@ -84,8 +85,10 @@ function validLines(orderId: string, lines: readonly OrderLine[]): OrderLine[] {
   });
 }
 
-export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
+export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderState>({
   streamType: 'order',
+  commandTypes: { PlaceOrder: true, ConfirmOrder: true, CancelOrder: true },
+  idOf: (data) => data.orderId,
   initialState,
 
   evolve(state, event) {
@@ -156,4 +159,4 @@ export const orderDecider: Decider<OrderCommand, OrderEvent, OrderState> = {
         break;
     }
   },
-};
+});

@@ -1,5 +1,6 @@
-import type { DecisionContext, Decider, Message } from '../decider';
-import { rejectBecause } from '../errors';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import type { DecisionContext, Message } from '../../engine/aggregate/decider';
+import { rejectBecause } from '../../engine/aggregate/errors';
 import { consultProvider } from './paymentMethods';
 
 export { isSupportedPaymentMethod, supportedPaymentMethods, type PaymentMethod } from './paymentMethods';
@@ -112,8 +113,10 @@ function refund(orderId: string, state: PaymentState, context: DecisionContext):
  * Rules are checked before the provider is consulted: a no-op or a rule-based refusal never reaches the
  * provider, so a retry of an already applied command cannot be failed by a provider outage.
  */
-export const paymentDecider: Decider<PaymentCommand, PaymentEvent, PaymentState> = {
+export const paymentAggregate = defineAggregate<PaymentCommand, PaymentEvent, PaymentState>({
   streamType: 'payment',
+  commandTypes: { AuthorizePayment: true, CapturePayment: true, VoidPayment: true, RefundPayment: true },
+  idOf: (data) => data.orderId,
   initialState,
 
   evolve(state, event) {
@@ -143,4 +146,4 @@ export const paymentDecider: Decider<PaymentCommand, PaymentEvent, PaymentState>
         return refund(command.data.orderId, state, context);
     }
   },
-};
+});

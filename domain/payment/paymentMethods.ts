@@ -1,5 +1,5 @@
-import type { DecisionContext } from '../decider';
-import { rejectBecause, transientFailure } from '../errors';
+import type { DecisionContext } from '../../engine/aggregate/decider';
+import { rejectBecause, transientFailure } from '../../engine/aggregate/errors';
 
 /**
  * Card-processor style test tokens: the whole "provider" is simulated here so sagas can be driven down

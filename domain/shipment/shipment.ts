@@ -1,5 +1,6 @@
-import type { Decider, Message } from '../decider';
-import { notFound, rejectBecause } from '../errors';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import type { Message } from '../../engine/aggregate/decider';
+import { notFound, rejectBecause } from '../../engine/aggregate/errors';
 
 export interface ShippingAddress {
   name: string;
@@ -35,8 +36,10 @@ function copyAddress({ name, line1, city, postalCode, country }: ShippingAddress
   return { name, line1, city, postalCode, country };
 }
 
-export const shipmentDecider: Decider<ShipmentCommand, ShipmentEvent, ShipmentState> = {
+export const shipmentAggregate = defineAggregate<ShipmentCommand, ShipmentEvent, ShipmentState>({
   streamType: 'shipment',
+  commandTypes: { ScheduleShipment: true, DispatchShipment: true, CancelShipment: true },
+  idOf: (data) => data.orderId,
   initialState,
 
   evolve(state, event) {
@@ -110,4 +113,4 @@ export const shipmentDecider: Decider<ShipmentCommand, ShipmentEvent, ShipmentSt
         break;
     }
   },
-};
+});

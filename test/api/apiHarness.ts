@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import type { ApiDependencies } from '../../api/dependencies';
-import { customersProjection } from '../../eventstore/customersProjection';
-import { customersReadModelPosition } from '../../eventstore/customersReadModel';
-import { readableLogHead } from '../../eventstore/logHead';
-import { comparePositions, type LogPosition } from '../../eventstore/types';
+import { customersProjection } from '../../projections/customers/customersProjection';
+import { customersReadModelPosition } from '../../projections/customers/customersReadModel';
+import { readableLogHead } from '../../engine/eventstore/logHead';
+import { comparePositions, type LogPosition } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DisableAllCustomersRequested } from '../../domain/bulk/bulk';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { readStream } from '../../eventstore/readStream';
-import type { StoredEvent } from '../../eventstore/types';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { readStream } from '../../engine/eventstore/readStream';
+import type { StoredEvent } from '../../engine/eventstore/types';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
+import { shop } from '../../domain/registry';
 
 let api: ApiTest;
 
@@ -127,7 +128,7 @@ describe('GET /bulk/:bulkId', () => {
 
   test('after the saga recorded its outcome (and is gone), the aggregate has the final counts', async () => {
     const { bulkId } = await requestBulk();
-    await handleCommand(api.database.pool, {
+    await handleCommand(api.database.pool, shop, {
       commandId: randomUUID(),
       command: {
         type: 'CompleteBulkOperation',
@@ -195,7 +196,7 @@ describe('POST /bulk/:bulkId/pause|resume|cancel', () => {
 
   test('a bulk that already ended (workflow gone) is a 409', async () => {
     const { bulkId } = await requestBulk();
-    await handleCommand(api.database.pool, {
+    await handleCommand(api.database.pool, shop, {
       commandId: randomUUID(),
       command: {
         type: 'CancelBulkOperation',

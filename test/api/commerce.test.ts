@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { readStream } from '../../eventstore/readStream';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { readStream } from '../../engine/eventstore/readStream';
 import type { DomainCommand } from '../../domain/registry';
 import { expectRejectedWithoutWrites, send, startApiTest, uiUrl, type ApiTest } from './apiHarness';
+import { shop } from '../../domain/registry';
 
 let api: ApiTest;
 
@@ -18,7 +19,7 @@ const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 /** What a saga would do: the same command handler, straight from the test. */
 const sagaSends = (command: DomainCommand) =>
-  handleCommand(api.database.pool, {
+  handleCommand(api.database.pool, shop, {
     commandId: randomUUID(),
     command,
     metadata: { correlationId: 'test', causationId: 'test', actor: 'test' },

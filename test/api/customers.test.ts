@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { readStream } from '../../eventstore/readStream';
+import { readStream } from '../../engine/eventstore/readStream';
 import { expectRejectedWithoutWrites, startApiTest, type ApiTest } from './apiHarness';
 
 let api: ApiTest;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../eventstore/commandHandler';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
+import { shop, type DomainCommand } from '../../domain/registry';
 
 let api: ApiTest;
 
@@ -56,8 +57,8 @@ describe('GET /sagas/:workflowId', () => {
 });
 
 describe('GET /streams/:streamId', () => {
-  const send = (command: Parameters<typeof handleCommand>[1]['command']) =>
-    handleCommand(api.database.pool, {
+  const send = (command: DomainCommand) =>
+    handleCommand(api.database.pool, shop, {
       commandId: randomUUID(),
       command,
       metadata: { correlationId: 'c', causationId: 'c', actor: 'test' },

@@ -1,7 +1,7 @@
-import { bulkDecider, type BulkCounts, type BulkEvent } from '../../domain/bulk/bulk';
+import { bulkAggregate, type BulkCounts, type BulkEvent } from '../../domain/bulk/bulk';
 import { specFor } from './givenWhenThen';
 
-const spec = specFor(bulkDecider);
+const spec = specFor(bulkAggregate);
 const counts: BulkCounts = { total: 3, disabled: 1, alreadyDisabled: 1, failed: 1 };
 const failures = [{ customerId: 'c3', reason: 'CustomerNotFound' }];
 const requested: BulkEvent = {
@@ -13,7 +13,7 @@ const cancelled: BulkEvent = { type: 'BulkOperationCancelled', data: { bulkId: '
 
 describe('bulk', () => {
   test('uses the bulk stream type', () => {
-    expect(bulkDecider.streamType).toBe('bulk');
+    expect(bulkAggregate.streamType).toBe('bulk');
   });
 
   describe('RequestDisableAllCustomers', () => {

@@ -1,7 +1,7 @@
-import { customerDecider, type CustomerEvent } from '../../domain/customer/customer';
+import { customerAggregate, type CustomerEvent } from '../../domain/customer/customer';
 import { specFor } from './givenWhenThen';
 
-const spec = specFor(customerDecider);
+const spec = specFor(customerAggregate);
 const registered: CustomerEvent = {
   type: 'CustomerRegistered',
   data: { customerId: 'c1', name: 'Ada Lovelace', email: 'ada@example.com' },
@@ -10,7 +10,7 @@ const disabled: CustomerEvent = { type: 'CustomerDisabled', data: { customerId: 
 
 describe('customer', () => {
   test('uses the customer stream type', () => {
-    expect(customerDecider.streamType).toBe('customer');
+    expect(customerAggregate.streamType).toBe('customer');
   });
 
   describe('RegisterCustomer', () => {

@@ -1,8 +1,8 @@
-import { fold } from '../../domain/decider';
-import { availability, inventoryDecider, type InventoryEvent } from '../../domain/inventory/inventory';
+import { fold } from '../../engine/aggregate/decider';
+import { availability, inventoryAggregate, type InventoryEvent } from '../../domain/inventory/inventory';
 import { specFor } from './givenWhenThen';
 
-const spec = specFor(inventoryDecider);
+const spec = specFor(inventoryAggregate);
 const received = (quantity: number): InventoryEvent => ({
   type: 'StockReceived',
   data: { sku: 'sku-1', quantity },
@@ -18,7 +18,7 @@ const released = (orderId: string, quantity: number): InventoryEvent => ({
 
 describe('inventory', () => {
   test('uses the inventory stream type', () => {
-    expect(inventoryDecider.streamType).toBe('inventory');
+    expect(inventoryAggregate.streamType).toBe('inventory');
   });
 
   describe('ReceiveStock', () => {
@@ -100,7 +100,7 @@ describe('inventory', () => {
         .when({ type: 'ReserveStock', data: { sku: 'sku-1', orderId: 'o2', quantity: 1 } })
         .thenRejects({ kind: 'business', code: 'InsufficientStock', details: { available: 0 } });
       // Even a history that over-reserves (say, written before a rule changed) reports 0, not a debt.
-      const overReserved = fold(inventoryDecider, [received(1), reserved('o1', 1), reserved('o2', 1)]);
+      const overReserved = fold(inventoryAggregate, [received(1), reserved('o1', 1), reserved('o2', 1)]);
       expect(availability(overReserved)).toEqual({ sku: 'sku-1', onHand: 1, reserved: 2, available: 0 });
     });
 

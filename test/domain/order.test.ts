@@ -1,8 +1,8 @@
-import { orderDecider, type OrderCommand, type OrderEvent, type OrderLine } from '../../domain/order/order';
+import { orderAggregate, type OrderCommand, type OrderEvent, type OrderLine } from '../../domain/order/order';
 import type { ShippingAddress } from '../../domain/shipment/shipment';
 import { specFor } from './givenWhenThen';
 
-const spec = specFor(orderDecider);
+const spec = specFor(orderAggregate);
 const shippingAddress: ShippingAddress = {
   name: 'Ada Lovelace',
   line1: '12 St James Square',
@@ -34,7 +34,7 @@ const cancelled: OrderEvent = { type: 'OrderCancelled', data: { orderId: 'o1', r
 
 describe('order', () => {
   test('uses the order stream type', () => {
-    expect(orderDecider.streamType).toBe('order');
+    expect(orderAggregate.streamType).toBe('order');
   });
 
   describe('PlaceOrder', () => {

@@ -1,8 +1,8 @@
-import { paymentDecider, type PaymentCommand, type PaymentEvent } from '../../domain/payment/payment';
+import { paymentAggregate, type PaymentCommand, type PaymentEvent } from '../../domain/payment/payment';
 import { isSupportedPaymentMethod, supportedPaymentMethods } from '../../domain/payment/paymentMethods';
 import { attempt, specFor } from './givenWhenThen';
 
-const spec = specFor(paymentDecider);
+const spec = specFor(paymentAggregate);
 const authorized = (paymentMethod = 'pm_card_ok'): PaymentEvent => ({
   type: 'PaymentAuthorized',
   data: { orderId: 'o1', amountCents: 2500, paymentMethod },
@@ -21,7 +21,7 @@ const refund: PaymentCommand = { type: 'RefundPayment', data: { orderId: 'o1' } 
 
 describe('payment', () => {
   test('uses the payment stream type', () => {
-    expect(paymentDecider.streamType).toBe('payment');
+    expect(paymentAggregate.streamType).toBe('payment');
   });
 
   test('exports the supported test tokens for validation at the edge', () => {

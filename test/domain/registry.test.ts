@@ -1,13 +1,17 @@
+import { bulkAggregate } from '../../domain/bulk/bulk';
 import {
-  commandRoutes,
-  deciderFor,
-  deciderForStream,
-  deciders,
-  isCommandType,
-  streamIdFor,
-  type CommandType,
-  type DomainCommand,
-} from '../../domain/registry';
+  customerAggregate,
+  type CustomerCommand,
+  type CustomerEvent,
+  type CustomerState,
+} from '../../domain/customer/customer';
+import { inventoryAggregate } from '../../domain/inventory/inventory';
+import { orderAggregate } from '../../domain/order/order';
+import { paymentAggregate } from '../../domain/payment/payment';
+import { shipmentAggregate } from '../../domain/shipment/shipment';
+import { shop, type CommandType, type DomainCommand } from '../../domain/registry';
+import { defineAggregate } from '../../engine/aggregate/aggregate';
+import { createRegistry } from '../../engine/aggregate/registry';
 
 const address = { name: 'A', line1: 'L', city: 'C', postalCode: 'P', country: 'GB' };
 const counts = { total: 0, disabled: 0, alreadyDisabled: 0, failed: 0 };
@@ -64,53 +68,69 @@ const expectedStreams: Record<CommandType, string> = {
   CancelBulkOperation: 'bulk-b-1',
 };
 
+const aggregates = {
+  customer: customerAggregate,
+  inventory: inventoryAggregate,
+  payment: paymentAggregate,
+  shipment: shipmentAggregate,
+  order: orderAggregate,
+  bulk: bulkAggregate,
+};
+
 describe('registry', () => {
-  test('keys each decider by its stream type', () => {
-    for (const [streamType, decider] of Object.entries(deciders)) {
-      expect(decider.streamType).toBe(streamType);
+  test('holds each aggregate under its stream type', () => {
+    expect(shop.aggregates.map((aggregate) => aggregate.streamType).sort()).toEqual(
+      Object.keys(aggregates).sort(),
+    );
+    for (const [streamType, aggregate] of Object.entries(aggregates)) {
+      expect(aggregate.streamType).toBe(streamType);
+      expect(shop.aggregateForStream(aggregate.streamId('x'))).toBe(aggregate);
     }
-    expect(Object.keys(deciders).sort()).toEqual([
-      'bulk',
-      'customer',
-      'inventory',
-      'order',
-      'payment',
-      'shipment',
-    ]);
   });
 
-  test.each(commands)('routes $type to its stream and decider', (command) => {
-    const streamId = streamIdFor(command);
+  test.each(commands)('routes $type to its stream and aggregate', (command) => {
+    const streamId = shop.streamIdFor(command);
     expect(streamId).toBe(expectedStreams[command.type]);
-    expect(commandRoutes[command.type].streamId(command.data as never)).toBe(streamId);
-    expect(deciderFor(command)).toBe(deciderForStream(streamId));
-    expect(deciderFor(command).streamType).toBe(streamId.slice(0, streamId.indexOf('-')));
+    expect(shop.aggregateFor(command)).toBe(shop.aggregateForStream(streamId));
+    expect(shop.aggregateFor(command).streamType).toBe(streamId.slice(0, streamId.indexOf('-')));
   });
 
   test('routes every command type and nothing else', () => {
-    expect(Object.keys(commandRoutes).sort()).toEqual(Object.keys(samples).sort());
+    const routed = shop.aggregates.flatMap((aggregate) => aggregate.commandTypes);
+    expect([...routed].sort()).toEqual(Object.keys(samples).sort());
+    expect(() => shop.aggregateFor({ type: 'OrderPlaced', data: {} })).toThrow(/no aggregate handles/);
   });
 
-  test('finds a stream decider by the prefix before the first dash', () => {
-    expect(deciderForStream('order-2f1c-44aa')).toBe(deciders.order);
-    expect(deciderForStream('customer-')).toBe(deciders.customer);
-    expect(deciderForStream('unknown-1')).toBeUndefined();
-    expect(deciderForStream('order')).toBeUndefined();
-    expect(deciderForStream('-order')).toBeUndefined();
-    expect(deciderForStream('constructor-1')).toBeUndefined();
+  test('finds a stream aggregate by the prefix before the first dash', () => {
+    expect(shop.aggregateForStream('order-2f1c-44aa')).toBe(orderAggregate);
+    expect(shop.aggregateForStream('customer-')).toBe(customerAggregate);
+    expect(shop.aggregateForStream('unknown-1')).toBeUndefined();
+    expect(shop.aggregateForStream('order')).toBeUndefined();
+    expect(shop.aggregateForStream('-order')).toBeUndefined();
+    expect(shop.aggregateForStream('constructor-1')).toBeUndefined();
   });
 
   test('recognizes command types', () => {
-    expect(isCommandType('PlaceOrder')).toBe(true);
-    expect(isCommandType('OrderPlaced')).toBe(false);
-    expect(isCommandType('toString')).toBe(false);
+    expect(shop.isCommandType('PlaceOrder')).toBe(true);
+    expect(shop.isCommandType('OrderPlaced')).toBe(false);
+    expect(shop.isCommandType('toString')).toBe(false);
   });
 
-  test('a decider found by name decides like the typed one', () => {
-    const decider = deciderFor({ type: 'ReceiveStock', data: { sku: 'sku-1', quantity: 2 } });
-    const events = decider.decide(
+  test('refuses two aggregates with one stream type or one command type', () => {
+    expect(() => createRegistry([customerAggregate, customerAggregate])).toThrow(/stream type 'customer'/);
+    const twin = defineAggregate<CustomerCommand, CustomerEvent, CustomerState>({
+      ...customerAggregate,
+      streamType: 'twin',
+      commandTypes: { RegisterCustomer: true, DisableCustomer: true, EnableCustomer: true },
+    });
+    expect(() => createRegistry([customerAggregate, twin])).toThrow(/RegisterCustomer is handled by both/);
+  });
+
+  test('an aggregate found by command decides like the typed one', () => {
+    const aggregate = shop.aggregateFor({ type: 'ReceiveStock', data: { sku: 'sku-1', quantity: 2 } });
+    const events = aggregate.decide(
       { type: 'ReceiveStock', data: { sku: 'sku-1', quantity: 2 } },
-      decider.initialState,
+      aggregate.initialState,
       { attempt: 1, now: new Date(0) },
     );
     expect(events).toEqual([{ type: 'StockReceived', data: { sku: 'sku-1', quantity: 2 } }]);

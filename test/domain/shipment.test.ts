@@ -1,7 +1,7 @@
-import { shipmentDecider, type ShipmentEvent, type ShippingAddress } from '../../domain/shipment/shipment';
+import { shipmentAggregate, type ShipmentEvent, type ShippingAddress } from '../../domain/shipment/shipment';
 import { specFor } from './givenWhenThen';
 
-const spec = specFor(shipmentDecider);
+const spec = specFor(shipmentAggregate);
 const address: ShippingAddress = {
   name: 'Ada Lovelace',
   line1: '12 St James Square',
@@ -15,7 +15,7 @@ const cancelled: ShipmentEvent = { type: 'ShipmentCancelled', data: { orderId: '
 
 describe('shipment', () => {
   test('uses the shipment stream type', () => {
-    expect(shipmentDecider.streamType).toBe('shipment');
+    expect(shipmentAggregate.streamType).toBe('shipment');
   });
 
   describe('ScheduleShipment', () => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { appendToStream } from '../../eventstore/append';
-import { dropDatabase } from '../../eventstore/database';
+import { appendToStream } from '../../engine/eventstore/append';
+import { dropDatabase } from '../../engine/eventstore/database';
 import { startProcession, type RunningProcession } from '../../worker/procession';
 import { testDatabaseUrl } from '../harness/database';
 import { eventually, testWorkflowBundle } from '../harness/sagaHarness';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
-import { connectionConfig, dropDatabase } from '../../eventstore/database';
+import { connectionConfig, dropDatabase } from '../../engine/eventstore/database';
 import { startProcession, type RunningProcession } from '../../worker/procession';
 import { testDatabaseUrl } from '../harness/database';
 import { eventually, testWorkflowBundle } from '../harness/sagaHarness';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
-import { fold } from '../../domain/decider';
-import { inventoryDecider, type InventoryEvent } from '../../domain/inventory/inventory';
-import { appendToStream, ConcurrencyConflictError, streamVersion } from '../../eventstore/append';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { readStream } from '../../eventstore/readStream';
-import { inTransaction } from '../../eventstore/transaction';
+import { fold } from '../../engine/aggregate/decider';
+import { inventoryAggregate, type InventoryEvent } from '../../domain/inventory/inventory';
+import { appendToStream, ConcurrencyConflictError, streamVersion } from '../../engine/eventstore/append';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { readStream } from '../../engine/eventstore/readStream';
+import { inTransaction } from '../../engine/eventstore/transaction';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import {
   backendPid,
@@ -17,6 +17,7 @@ import {
   waitFor,
   waitUntilBlockedOnLock,
 } from './helpers';
+import { shop } from '../../domain/registry';
 
 let database: TestDatabase;
 
@@ -131,7 +132,7 @@ describe('handleCommand under contention', () => {
       envelope({ type: 'ReceiveStock', data: { sku, quantity } }),
     );
 
-    const results = await Promise.all(commands.map((command) => handleCommand(pool, command)));
+    const results = await Promise.all(commands.map((command) => handleCommand(pool, shop, command)));
 
     expect(results.every((result) => result.changed && !result.duplicate)).toBe(true);
     expect(results.map((result) => result.version).sort((a, b) => a - b)).toEqual(
@@ -147,7 +148,7 @@ describe('handleCommand under contention', () => {
       expect(own[0]!.eventId).toBe(results[index]!.eventIds[0]);
       expect(own[0]!.data).toEqual({ sku, quantity: quantities[index] });
     }
-    const state = fold(inventoryDecider, history as unknown as InventoryEvent[]);
+    const state = fold(inventoryAggregate, history as unknown as InventoryEvent[]);
     expect(state.onHand).toBe(quantities.reduce((sum, quantity) => sum + quantity, 0));
   });
 
@@ -160,7 +161,7 @@ describe('handleCommand under contention', () => {
       // Another writer holds version 1, uncommitted: the command decides on an empty stream and blocks.
       await appendToStream(other, streamId, 0, [newEvent('StockReceived', { sku, quantity: 7 })]);
       const command = envelope({ type: 'ReceiveStock', data: { sku, quantity: 3 } });
-      const handling = handleCommand(pool, command);
+      const handling = handleCommand(pool, shop, command);
       handling.catch(() => {});
       await waitUntilBlockedOnLockOfAny(other);
       await other.query('commit');
@@ -172,7 +173,7 @@ describe('handleCommand under contention', () => {
     }
     const history = await readStream(pool, streamId);
     expect(history.map((event) => event.streamVersion)).toEqual([1, 2]);
-    expect(fold(inventoryDecider, history as unknown as InventoryEvent[]).onHand).toBe(10);
+    expect(fold(inventoryAggregate, history as unknown as InventoryEvent[]).onHand).toBe(10);
   });
 
   test('when retries run out the conflict surfaces and the command is not recorded as processed', async () => {
@@ -183,7 +184,7 @@ describe('handleCommand under contention', () => {
     const other = await beginOn(pool);
     try {
       await appendToStream(other, streamId, 0, [newEvent('StockReceived', { sku, quantity: 7 })]);
-      const handling = handleCommand(pool, command, { maxConflictRetries: 0 });
+      const handling = handleCommand(pool, shop, command, { maxConflictRetries: 0 });
       handling.catch(() => {});
       await waitUntilBlockedOnLockOfAny(other);
       await other.query('commit');
@@ -198,7 +199,7 @@ describe('handleCommand under contention', () => {
     expect(recorded.rowCount).toBe(0);
 
     // So a redelivery of the same command is handled afresh, not answered with a phantom result.
-    const retried = await handleCommand(pool, command);
+    const retried = await handleCommand(pool, shop, command);
     expect(retried).toMatchObject({ version: 2, changed: true, duplicate: false });
   });
 

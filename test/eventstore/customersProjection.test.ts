@@ -1,26 +1,27 @@
-import { fold } from '../../domain/decider';
-import { customerDecider, type CustomerEvent } from '../../domain/customer/customer';
+import { fold } from '../../engine/aggregate/decider';
+import { customerAggregate, type CustomerEvent } from '../../domain/customer/customer';
 import type { DomainCommand } from '../../domain/registry';
-import { loadCheckpoint } from '../../eventstore/checkpoints';
-import { handleCommand } from '../../eventstore/commandHandler';
+import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
 import {
   applyCustomerEvents,
   customersProjection,
   customersProjectionId,
   resetCustomersReadModel,
-} from '../../eventstore/customersProjection';
+} from '../../projections/customers/customersProjection';
 import {
   countCustomersAsOf,
   customersReadModelPosition,
   getCustomerView,
   pageCustomerIdsAsOf,
-} from '../../eventstore/customersReadModel';
-import { readLogAfter } from '../../eventstore/readLog';
-import { readStream } from '../../eventstore/readStream';
-import { LogSubscription } from '../../eventstore/subscription';
-import { logStart, positionOf, type LogPosition } from '../../eventstore/types';
+} from '../../projections/customers/customersReadModel';
+import { readLogAfter } from '../../engine/eventstore/readLog';
+import { readStream } from '../../engine/eventstore/readStream';
+import { LogSubscription } from '../../engine/eventstore/subscription';
+import { logStart, positionOf, type LogPosition } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { envelope, waitFor } from './helpers';
+import { shop } from '../../domain/registry';
 
 let database: TestDatabase;
 
@@ -58,7 +59,7 @@ async function expectedRows(customerIds: readonly string[]): Promise<CustomerRow
   const rows: CustomerRow[] = [];
   for (const customerId of [...customerIds].sort()) {
     const history = await readStream(database.pool, `customer-${customerId}`);
-    const state = fold(customerDecider, history as unknown as CustomerEvent[]);
+    const state = fold(customerAggregate, history as unknown as CustomerEvent[]);
     const registered = history[0]!;
     const last = history[history.length - 1]!;
     rows.push({
@@ -77,7 +78,7 @@ async function expectedRows(customerIds: readonly string[]): Promise<CustomerRow
 }
 
 async function run(command: DomainCommand) {
-  return handleCommand(database.pool, envelope(command));
+  return handleCommand(database.pool, shop, envelope(command));
 }
 
 const register = (customerId: string) =>

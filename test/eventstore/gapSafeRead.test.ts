@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { appendToStream } from '../../eventstore/append';
-import { loadCheckpoint, saveCheckpoint } from '../../eventstore/checkpoints';
-import { readableLogHead } from '../../eventstore/logHead';
-import { readLogAfter } from '../../eventstore/readLog';
-import { LogSubscription } from '../../eventstore/subscription';
-import { inTransaction } from '../../eventstore/transaction';
-import { comparePositions, logStart, positionOf, type StoredEvent } from '../../eventstore/types';
+import { appendToStream } from '../../engine/eventstore/append';
+import { loadCheckpoint, saveCheckpoint } from '../../engine/eventstore/checkpoints';
+import { readableLogHead } from '../../engine/eventstore/logHead';
+import { readLogAfter } from '../../engine/eventstore/readLog';
+import { LogSubscription } from '../../engine/eventstore/subscription';
+import { inTransaction } from '../../engine/eventstore/transaction';
+import { comparePositions, logStart, positionOf, type StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { beginOn, finish, newEvent, waitFor } from './helpers';
 

@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { DomainCommand } from '../../domain/registry';
-import type { NewEvent } from '../../eventstore/append';
-import type { CommandEnvelope } from '../../eventstore/commandEnvelope';
-import type { CommandMetadata, Queryable } from '../../eventstore/types';
+import type { NewEvent } from '../../engine/eventstore/append';
+import type { CommandEnvelope } from '../../engine/eventstore/commandEnvelope';
+import type { CommandMetadata, Queryable } from '../../engine/eventstore/types';
 
 export function commandMetadata(overrides: Partial<CommandMetadata> = {}): CommandMetadata {
   return { correlationId: randomUUID(), causationId: randomUUID(), actor: 'test:eventstore', ...overrides };

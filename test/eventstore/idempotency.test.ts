@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { IdempotencyKeyReusedError } from '../../eventstore/commandEnvelope';
-import { readStream } from '../../eventstore/readStream';
-import type { Queryable } from '../../eventstore/types';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { IdempotencyKeyReusedError } from '../../engine/eventstore/commandEnvelope';
+import { readStream } from '../../engine/eventstore/readStream';
+import type { Queryable } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { countEvents, envelope } from './helpers';
+import { shop } from '../../domain/registry';
 
 let database: TestDatabase;
 
@@ -35,18 +36,21 @@ test('the same command id twice: the repeat returns the first result and appends
   const customerId = randomUUID();
   const command = envelope(registerCustomer(customerId));
 
-  const first = await handleCommand(pool, command);
+  const first = await handleCommand(pool, shop, command);
   expect(first).toMatchObject({ streamId: `customer-${customerId}`, version: 1, changed: true });
   expect(first.duplicate).toBe(false);
   expect(first.eventIds).toHaveLength(1);
 
   // Redelivered (a retried activity, a resent HTTP request) with fresh metadata: still the same command.
-  const repeat = await handleCommand(pool, { ...command, metadata: { ...command.metadata, actor: 'retry' } });
+  const repeat = await handleCommand(pool, shop, {
+    ...command,
+    metadata: { ...command.metadata, actor: 'retry' },
+  });
   expect(repeat).toEqual({ ...first, duplicate: true });
   expect(await countEvents(pool, first.streamId)).toBe(1);
 
   // Without the idempotency key the same request is a new command, which the decider rejects.
-  await expect(handleCommand(pool, envelope(registerCustomer(customerId)))).rejects.toMatchObject({
+  await expect(handleCommand(pool, shop, envelope(registerCustomer(customerId)))).rejects.toMatchObject({
     code: 'CustomerAlreadyRegistered',
   });
   expect(await countEvents(pool, first.streamId)).toBe(1);
@@ -57,7 +61,7 @@ test('the same command id delivered concurrently appends exactly once', async ()
   const sku = `sku-${randomUUID()}`;
   const command = envelope({ type: 'ReceiveStock', data: { sku, quantity: 4 } });
 
-  const results = await Promise.all(Array.from({ length: 5 }, () => handleCommand(pool, command)));
+  const results = await Promise.all(Array.from({ length: 5 }, () => handleCommand(pool, shop, command)));
 
   const stored = await readStream(pool, `inventory-${sku}`);
   expect(stored).toHaveLength(1);
@@ -73,10 +77,15 @@ test('one command id reused for a different command is refused and appends nothi
   const { pool } = database;
   const sku = `sku-${randomUUID()}`;
   const commandId = randomUUID();
-  await handleCommand(pool, envelope({ type: 'ReceiveStock', data: { sku, quantity: 4 } }, { commandId }));
+  await handleCommand(
+    pool,
+    shop,
+    envelope({ type: 'ReceiveStock', data: { sku, quantity: 4 } }, { commandId }),
+  );
 
   const reused = handleCommand(
     pool,
+    shop,
     envelope({ type: 'ReceiveStock', data: { sku, quantity: 5 } }, { commandId }),
   );
   await expect(reused).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
@@ -84,12 +93,13 @@ test('one command id reused for a different command is refused and appends nothi
 
   // Even aimed at another stream.
   await expect(
-    handleCommand(pool, envelope(registerCustomer(randomUUID()), { commandId })),
+    handleCommand(pool, shop, envelope(registerCustomer(randomUUID()), { commandId })),
   ).rejects.toBeInstanceOf(IdempotencyKeyReusedError);
 
   // The same request with its fields in another order is the same command, not a reuse.
   const reordered = await handleCommand(
     pool,
+    shop,
     envelope({ type: 'ReceiveStock', data: { quantity: 4, sku } }, { commandId }),
   );
   expect(reordered).toMatchObject({ duplicate: true, version: 1 });
@@ -102,15 +112,16 @@ test('a command that decides no events returns changed:false and is recorded', a
   const { pool } = database;
   const customerId = randomUUID();
   const streamId = `customer-${customerId}`;
-  await handleCommand(pool, envelope(registerCustomer(customerId)));
+  await handleCommand(pool, shop, envelope(registerCustomer(customerId)));
   const disabled = await handleCommand(
     pool,
+    shop,
     envelope({ type: 'DisableCustomer', data: { customerId, reason: 'fraud' } }),
   );
   expect(disabled).toMatchObject({ version: 2, changed: true });
 
   const again = envelope({ type: 'DisableCustomer', data: { customerId, reason: 'fraud' } });
-  const noop = await handleCommand(pool, again);
+  const noop = await handleCommand(pool, shop, again);
   expect(noop).toEqual({ streamId, version: 2, changed: false, eventIds: [], duplicate: false });
   expect(await countEvents(pool, streamId)).toBe(2);
 
@@ -120,8 +131,8 @@ test('a command that decides no events returns changed:false and is recorded', a
     result: { streamId, version: 2, changed: false, eventIds: [] },
   });
   // Its repeat is answered from the record, even after the stream has moved on.
-  await handleCommand(pool, envelope({ type: 'EnableCustomer', data: { customerId } }));
-  expect(await handleCommand(pool, again)).toEqual({ ...noop, duplicate: true });
+  await handleCommand(pool, shop, envelope({ type: 'EnableCustomer', data: { customerId } }));
+  expect(await handleCommand(pool, shop, again)).toEqual({ ...noop, duplicate: true });
 });
 
 test('every appended event carries its metadata', async () => {
@@ -143,8 +154,8 @@ test('every appended event carries its metadata', async () => {
       },
     },
   );
-  const registered = await handleCommand(pool, fromHttp);
-  const disabled = await handleCommand(pool, fromSaga);
+  const registered = await handleCommand(pool, shop, fromHttp);
+  const disabled = await handleCommand(pool, shop, fromSaga);
 
   const [first, second] = await readStream(pool, streamId);
   expect(first!.metadata).toEqual({

@@ -1,18 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fold } from '../../domain/decider';
+import { fold } from '../../engine/aggregate/decider';
 import {
   availability,
-  inventoryDecider,
+  inventoryAggregate,
   type InventoryEvent,
   type InventoryState,
 } from '../../domain/inventory/inventory';
 import type { DomainCommand } from '../../domain/registry';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { readStream, type ReadStreamOptions } from '../../eventstore/readStream';
-import type { StoredEvent } from '../../eventstore/types';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { readStream, type ReadStreamOptions } from '../../engine/eventstore/readStream';
+import type { StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { envelope } from './helpers';
+import { shop } from '../../domain/registry';
 
 let database: TestDatabase;
 let sku: string;
@@ -30,7 +31,7 @@ beforeAll(async () => {
     { type: 'ReleaseStock', data: { sku, orderId: 'order-1' } },
   ];
   for (const command of commands) {
-    await handleCommand(database.pool, envelope(command));
+    await handleCommand(database.pool, shop, envelope(command));
     // Keeps each event's recorded time in a millisecond of its own (JavaScript dates have no finer grain).
     await delay(5);
   }
@@ -45,7 +46,7 @@ async function stateAt(options: ReadStreamOptions): Promise<{ versions: number[]
   const events = await readStream(database.pool, streamId, options);
   return {
     versions: events.map((event) => event.streamVersion),
-    state: fold(inventoryDecider, events as unknown as InventoryEvent[]),
+    state: fold(inventoryAggregate, events as unknown as InventoryEvent[]),
   };
 }
 

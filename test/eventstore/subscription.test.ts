@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { appendToStream } from '../../eventstore/append';
-import { loadCheckpoint } from '../../eventstore/checkpoints';
-import { openPool } from '../../eventstore/database';
-import { LogSubscription, type SubscriptionOptions } from '../../eventstore/subscription';
-import { inTransaction } from '../../eventstore/transaction';
-import { positionOf, type StoredEvent } from '../../eventstore/types';
+import { appendToStream } from '../../engine/eventstore/append';
+import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
+import { openPool } from '../../engine/eventstore/database';
+import { LogSubscription, type SubscriptionOptions } from '../../engine/eventstore/subscription';
+import { inTransaction } from '../../engine/eventstore/transaction';
+import { positionOf, type StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { beginOn, finish, newEvent, waitFor } from './helpers';
 

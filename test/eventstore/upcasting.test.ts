@@ -1,6 +1,7 @@
-import { upcasters as productionUpcasters, type UpcasterTable } from '../../domain/upcasters';
-import type { StoredEvent } from '../../eventstore/types';
-import { upcast } from '../../eventstore/upcasting';
+import { shopEventSchemas } from '../../domain/upcasters';
+import type { UpcasterTable } from '../../engine/eventstore/upcasting';
+import type { StoredEvent } from '../../engine/eventstore/types';
+import { upcast } from '../../engine/eventstore/upcasting';
 
 // A test-local history of one event's shape: v1 had `name`, v2 split it, v3 added a default country.
 interface V1 {
@@ -72,7 +73,7 @@ test('an event type without upcasters is returned unchanged', () => {
 });
 
 test('the production table is empty, so events pass through it unchanged', () => {
-  expect(productionUpcasters).toEqual({});
+  expect(shopEventSchemas.upcasters).toEqual({});
   const event = stored('CustomerRegistered', 1, { customerId: 'c-1', name: 'Ada', email: 'a@example.test' });
   expect(upcast(event)).toBe(event);
 });

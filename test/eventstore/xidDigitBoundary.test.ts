@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { customersProjection } from '../../eventstore/customersProjection';
-import { countCustomersAsOf, getCustomerView } from '../../eventstore/customersReadModel';
-import { readableLogHead } from '../../eventstore/logHead';
-import { LogSubscription } from '../../eventstore/subscription';
-import type { StoredEvent } from '../../eventstore/types';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { customersProjection } from '../../projections/customers/customersProjection';
+import { countCustomersAsOf, getCustomerView } from '../../projections/customers/customersReadModel';
+import { readableLogHead } from '../../engine/eventstore/logHead';
+import { LogSubscription } from '../../engine/eventstore/subscription';
+import type { StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { startPrivateCluster, type PrivateCluster } from '../harness/privateCluster';
 import { envelope } from './helpers';
+import { shop } from '../../domain/registry';
 
 // Transaction ids cross 10^16 (16 → 17 digits) and global positions cross 2^53 while the readers are held
 // behind. Text order puts '10000000000000000' before '9999999999999999', and Number() rounds past 2^53:
@@ -32,6 +33,7 @@ beforeAll(async () => {
     const customerId = `c-${String(i).padStart(4, '0')}-${randomUUID()}`;
     await handleCommand(
       db.pool,
+      shop,
       envelope({
         type: 'RegisterCustomer',
         data: { customerId, name: `Customer ${i}`, email: 'c@example.com' },

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { DatabaseUnreachableError, openPool } from '../../eventstore/database';
-import { processionSearchAttributes } from '../../workflows/searchAttributes';
-import { ensureSearchAttributes } from '../../worker/temporal/searchAttributeRegistry';
-import { startOrConnectTemporal } from '../../worker/temporal/target';
+import { DatabaseUnreachableError, openPool } from '../../engine/eventstore/database';
+import { processionSearchAttributes } from '../../engine/saga/searchAttributes';
+import { ensureSearchAttributes } from '../../engine/temporal/searchAttributeRegistry';
+import { startOrConnectTemporal } from '../../engine/temporal/target';
 import { testTemporalSettings } from '../harness/temporal';
 
 test('an unreachable PostgreSQL fails with a message that says so and how to fix it', async () => {

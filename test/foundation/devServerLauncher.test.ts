@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { startDevServer } from '../../worker/temporal/devServer';
+import { startDevServer } from '../../engine/temporal/devServer';
 
 // The launcher itself, separately from the run's shared server: UI on, history in a SQLite file.
 test('the launcher serves the Web UI and keeps history in its SQLite file across restarts', async () => {

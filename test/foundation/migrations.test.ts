@@ -1,5 +1,5 @@
 import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { migrate } from '../../eventstore/migrate';
+import { migrate } from '../../engine/eventstore/migrate';
 
 let database: TestDatabase;
 

@@ -4,7 +4,7 @@ import { createFoundationActivities } from '../fixtures/foundationActivities';
 import { askDatabaseVersion } from '../fixtures/foundationWorkflows';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { SagaType } from '../../workflows/searchAttributes';
+import { SagaType } from '../../engine/saga/searchAttributes';
 
 let temporal: TestTemporal;
 let database: TestDatabase;

@@ -1,7 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { databaseUrlFromEnv, dropDatabase, ensureDatabaseExists, openPool } from '../../eventstore/database';
-import { migrate } from '../../eventstore/migrate';
+import {
+  databaseUrlFromEnv,
+  dropDatabase,
+  ensureDatabaseExists,
+  openPool,
+} from '../../engine/eventstore/database';
+import { migrate } from '../../engine/eventstore/migrate';
 
 export interface TestDatabase {
   url: string;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import { startOrConnectTemporal } from '../../worker/temporal/target';
+import { startOrConnectTemporal } from '../../engine/temporal/target';
 
 // One Temporal server for the whole run: the dev server from the provisioned CLI on free ports, or the
 // server TEMPORAL_ADDRESS names. Test files reach it through the environment, which jest's workers

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import type { TemporalTarget } from '../../worker/temporal/target';
+import type { TemporalTarget } from '../../engine/temporal/target';
 
 export default async function globalTeardown(): Promise<void> {
   const state = globalThis as { processionTemporal?: TemporalTarget; processionBundleDir?: string };

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
-import { customersProjection } from '../../eventstore/customersProjection';
-import { handleCommand } from '../../eventstore/commandHandler';
-import type { CommandResult } from '../../eventstore/commandEnvelope';
-import type { LogSubscription } from '../../eventstore/subscription';
+import { customersProjection } from '../../projections/customers/customersProjection';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import type { CommandResult } from '../../engine/eventstore/commandEnvelope';
+import type { LogSubscription } from '../../engine/eventstore/subscription';
 import type { DomainCommand } from '../../domain/registry';
-import { Relay, type RelayOptions } from '../../worker/relay';
+import { Relay, type RelayOptions } from '../../engine/relay/relay';
 import { createSagaWorker } from '../../worker/sagaWorker';
 import { createTestDatabase, type TestDatabase } from './database';
 import { connectTestTemporal, type TestTemporal } from './temporal';
+import { shop } from '../../domain/registry';
+import { shopTriggers } from '../../workflows/sagas';
+import type { TriggerSettings } from '../../workflows/settings';
 
 /** Everything a saga test needs, real and running: database, worker, relay, customers projection. */
 export interface SagaHarness {
@@ -29,7 +32,7 @@ export function testWorkflowBundle() {
 
 export async function startSagaHarness(
   label: string,
-  relayOptions: Partial<RelayOptions> = {},
+  relayOptions: Partial<RelayOptions<TriggerSettings>> = {},
   databaseServerUrl?: string,
 ): Promise<SagaHarness> {
   const [db, temporal] = await Promise.all([
@@ -46,6 +49,7 @@ export async function startSagaHarness(
   const running = worker.run();
   const relay = new Relay(db.pool, temporal.client, {
     taskQueue: temporal.taskQueue,
+    triggers: shopTriggers,
     pollIntervalMs: 100,
     retryDelayMs: 20,
     maxAttempts: 3,
@@ -61,7 +65,7 @@ export async function startSagaHarness(
     relay,
     projection,
     send: (command, commandId = randomUUID()) =>
-      handleCommand(db.pool, {
+      handleCommand(db.pool, shop, {
         commandId,
         command,
         metadata: { correlationId: `test-${label}`, causationId: commandId, actor: 'test' },

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { appendToStream } from '../../eventstore/append';
-import { deleteCheckpoint } from '../../eventstore/checkpoints';
-import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
-import { readLogAfter } from '../../eventstore/readLog';
-import { logStart } from '../../eventstore/types';
-import { relaySubscriptionId } from '../../worker/relay';
-import { triggersFor } from '../../workflows/triggers';
+import { appendToStream } from '../../engine/eventstore/append';
+import { deleteCheckpoint } from '../../engine/eventstore/checkpoints';
+import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
+import { readLogAfter } from '../../engine/eventstore/readLog';
+import { logStart } from '../../engine/eventstore/types';
+import { relaySubscriptionId } from '../../engine/relay/relay';
+import { shopTriggers } from '../../workflows/sagas';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { eventTypes, placeOrder, registerCustomer, sagaOf, stock } from '../sagas/orderScenario';
@@ -41,7 +41,7 @@ test('the same OrderPlaced delivered twice while the saga runs reaches one saga'
   const firstRun = (await saga.started()).runId;
 
   const placed = await storedEvent(`order-${orderId}`, 'OrderPlaced');
-  const [trigger] = triggersFor('OrderPlaced');
+  const [trigger] = shopTriggers.filter((t) => t.eventType === 'OrderPlaced');
   expect(await h.relay.deliver(placed, trigger!)).toBe('delivered');
   expect((await saga.handle.describe()).runId).toBe(firstRun);
 
@@ -51,7 +51,7 @@ test('the same OrderPlaced delivered twice while the saga runs reaches one saga'
   const dispatched = await eventually(
     async () => (await storedEvent(`shipment-${orderId}`, 'ShipmentDispatched')) ?? undefined,
   );
-  const [signalTrigger] = triggersFor('ShipmentDispatched');
+  const [signalTrigger] = shopTriggers.filter((t) => t.eventType === 'ShipmentDispatched');
   await h.relay.deliver(dispatched, signalTrigger!).catch(() => 'finished meanwhile');
 
   expect((await saga.result()).outcome).toBe('confirmed');

@@ -4,18 +4,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
-import { loadCheckpoint } from '../../eventstore/checkpoints';
-import { handleCommand } from '../../eventstore/commandHandler';
-import { listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
-import { logStart } from '../../eventstore/types';
+import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
+import { logStart } from '../../engine/eventstore/types';
 import type { DomainCommand } from '../../domain/registry';
-import { Relay, relaySubscriptionId } from '../../worker/relay';
-import { startDevServer } from '../../worker/temporal/devServer';
-import { ensureSearchAttributes } from '../../worker/temporal/searchAttributeRegistry';
+import { Relay, relaySubscriptionId } from '../../engine/relay/relay';
+import { startDevServer } from '../../engine/temporal/devServer';
+import { ensureSearchAttributes } from '../../engine/temporal/searchAttributeRegistry';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { testTemporalSettings } from '../harness/temporal';
 import { okAddress } from '../sagas/orderScenario';
+import { shop } from '../../domain/registry';
+import { shopTriggers } from '../../workflows/sagas';
 
 let db: TestDatabase;
 
@@ -29,7 +31,7 @@ afterEach(async () => {
 
 function send(command: DomainCommand) {
   const commandId = randomUUID();
-  return handleCommand(db.pool, {
+  return handleCommand(db.pool, shop, {
     commandId,
     command,
     metadata: { correlationId: 'c', causationId: commandId, actor: 'test' },
@@ -57,6 +59,7 @@ test('while Temporal is down the relay keeps its checkpoint and parks nothing; i
   const connection = await Connection.connect({ address: server.address });
   const relay = new Relay(db.pool, new Client({ connection }), {
     taskQueue: 'nobody-polls',
+    triggers: shopTriggers,
     retryDelayMs: 10,
     maxAttempts: 2,
   });
@@ -95,7 +98,12 @@ test('an event parked for a fixable reason is delivered by a replay once the cau
       workflowExecutionRetentionPeriod: msToTs('1 day'),
     });
     const client = new Client({ connection, namespace });
-    const relay = new Relay(db.pool, client, { taskQueue: 'nobody-polls', retryDelayMs: 10, maxAttempts: 2 });
+    const relay = new Relay(db.pool, client, {
+      taskQueue: 'nobody-polls',
+      triggers: shopTriggers,
+      retryDelayMs: 10,
+      maxAttempts: 2,
+    });
     const orderId = await placeOrder();
 
     await relay.catchUp();

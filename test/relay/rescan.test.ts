@@ -1,7 +1,7 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { loadCheckpoint, saveCheckpoint } from '../../eventstore/checkpoints';
-import { readableLogHead } from '../../eventstore/logHead';
-import { relaySubscriptionId } from '../../worker/relay';
+import { loadCheckpoint, saveCheckpoint } from '../../engine/eventstore/checkpoints';
+import { readableLogHead } from '../../engine/eventstore/logHead';
+import { relaySubscriptionId } from '../../engine/relay/relay';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { eventTypes, placeOrder, registerCustomer, sagaOf, stock } from '../sagas/orderScenario';

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommandBatch } from '../../eventstore/batchCommandHandler';
+import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
 import {
   disableAllCustomersWorkflowId,
   type BulkProgress,
 } from '../../workflows/disableAllCustomers/contract';
 import { eventually, type SagaHarness } from '../harness/sagaHarness';
+import { shop } from '../../domain/registry';
 
 /** Registers `count` customers (ids sort in registration order), the first `disabledCount` disabled. */
 export async function seedCustomers(h: SagaHarness, count: number, disabledCount = 0): Promise<string[]> {
@@ -19,6 +20,7 @@ export async function seedCustomers(h: SagaHarness, count: number, disabledCount
     const chunk = ids.slice(start, start + 500);
     await handleCommandBatch(
       h.db.pool,
+      shop,
       chunk.map((customerId) =>
         envelope({
           type: 'RegisterCustomer',
@@ -29,6 +31,7 @@ export async function seedCustomers(h: SagaHarness, count: number, disabledCount
   }
   await handleCommandBatch(
     h.db.pool,
+    shop,
     ids
       .slice(0, disabledCount)
       .map((customerId) => envelope({ type: 'DisableCustomer', data: { customerId, reason: 'earlier' } })),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { OrderLine } from '../../domain/order/order';
-import { fold } from '../../domain/decider';
-import { deciderForStream } from '../../domain/registry';
-import { readStream } from '../../eventstore/readStream';
+import { fold } from '../../engine/aggregate/decider';
+import { shop } from '../../domain/registry';
+import { readStream } from '../../engine/eventstore/readStream';
 import {
   orderFulfillmentWorkflowId,
   type OrderFulfillmentResult,
@@ -66,7 +66,7 @@ export function sagaOf(h: SagaHarness, orderId: string) {
 }
 
 export async function stateOf<T>(h: SagaHarness, streamId: string): Promise<T> {
-  return fold(deciderForStream(streamId)!, (await readStream(h.db.pool, streamId)) as never) as T;
+  return fold(shop.aggregateForStream(streamId)!, (await readStream(h.db.pool, streamId)) as never) as T;
 }
 
 export async function eventTypes(h: SagaHarness, streamId: string): Promise<string[]> {

@@ -11,8 +11,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
-import { dispatch } from '../kit/commands';
-import { SagaProgressPercent } from '../searchAttributes';
+import { dispatch } from '../dispatch';
+import { SagaProgressPercent } from '../../engine/saga/searchAttributes';
 import {
   bulkProgressQuery,
   cancelBulkSignal,

@@ -1,6 +1,6 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { EventSignal } from '../kit/eventSignal';
+import type { EventSignal } from '../../engine/saga/eventSignal';
 
 export const orderFulfillmentWorkflowType = 'orderFulfillment';
 

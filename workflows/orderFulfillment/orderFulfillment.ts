@@ -8,9 +8,9 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
 import type { OrderState } from '../../domain/order/order';
-import { dispatch } from '../kit/commands';
-import { Compensations } from '../kit/compensations';
-import { rejectionOf, SagaStopped } from '../kit/rejection';
+import { dispatch } from '../dispatch';
+import { Compensations } from '../../engine/saga/compensations';
+import { rejectionOf, SagaStopped } from '../../engine/saga/rejection';
 import {
   orderProgressQuery,
   shipmentDispatchedSignal,

@@ -1,15 +1,16 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
-import { isDomainError } from '../domain/errors';
-import type { DomainCommand } from '../domain/registry';
+import { isDomainError } from '../aggregate/errors';
+import type { Message } from '../aggregate/decider';
+import type { AggregateRegistry } from '../aggregate/registry';
 import { handleCommand } from '../eventstore/commandHandler';
 import { IdempotencyKeyReusedError, type CommandResult } from '../eventstore/commandEnvelope';
 
 /** What a saga sends: the command id is derived from the workflow id and step, so retries repeat it. */
 export interface DispatchRequest {
   commandId: string;
-  command: DomainCommand;
+  command: Message;
   correlationId: string;
   causationId: string;
 }
@@ -38,13 +39,14 @@ export function toActivityFailure(error: unknown): unknown {
   return error;
 }
 
-export function createCommandActivities(pool: Pool) {
+/** The activities every saga dispatches through; registered by the worker with the app's registry. */
+export function createCommandActivities(pool: Pool, registry: AggregateRegistry) {
   return {
     /** The saga door to the same command handler HTTP uses. */
     async executeCommand(request: DispatchRequest): Promise<CommandResult> {
       const info = Context.current().info;
       try {
-        return await handleCommand(pool, {
+        return await handleCommand(pool, registry, {
           commandId: request.commandId,
           command: request.command,
           attempt: info.attempt,
@@ -62,3 +64,5 @@ export function createCommandActivities(pool: Pool) {
     },
   };
 }
+
+export type CommandActivities = ReturnType<typeof createCommandActivities>;

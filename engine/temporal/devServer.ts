@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { processionSearchAttributes } from '../../workflows/searchAttributes';
+import { processionSearchAttributes } from '../saga/searchAttributes';
 import { resolveTemporalCli } from '../../scripts/temporal-cli';
 import { findFreePort } from './freePort';
 

@@ -1,6 +1,6 @@
 import type { Connection } from '@temporalio/client';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
-import { processionSearchAttributes } from '../../workflows/searchAttributes';
+import { processionSearchAttributes } from '../saga/searchAttributes';
 
 /**
  * Adds Procession's search attributes to a namespace that lacks them; a second call changes nothing.

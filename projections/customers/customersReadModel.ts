@@ -1,6 +1,6 @@
-import { loadCheckpoint } from './checkpoints';
+import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
 import { customersProjectionId } from './customersProjection';
-import type { LogPosition, Queryable } from './types';
+import type { LogPosition, Queryable } from '../../engine/eventstore/types';
 
 export interface CustomerView {
   customerId: string;

@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
-import { LogSubscription } from './subscription';
-import { inTransaction } from './transaction';
-import type { StoredEvent } from './types';
+import { LogSubscription } from '../../engine/eventstore/subscription';
+import { inTransaction } from '../../engine/eventstore/transaction';
+import type { StoredEvent } from '../../engine/eventstore/types';
 
 export const customersProjectionId = 'projection:customers';
 

@@ -6,14 +6,16 @@ import { LogSubscription } from '../eventstore/subscription';
 import { loadCheckpoint } from '../eventstore/checkpoints';
 import { readCommittedRange } from '../eventstore/readCommittedRange';
 import type { LogPosition, StoredEvent } from '../eventstore/types';
-import { AggregateId, CorrelationId, SagaType } from '../workflows/searchAttributes';
-import { triggersFor, type SagaDelivery, type Trigger, type TriggerSettings } from '../workflows/triggers';
+import { AggregateId, CorrelationId, SagaType } from '../saga/searchAttributes';
+import type { SagaDelivery, Trigger } from './trigger';
 
 export const relaySubscriptionId = 'relay:sagas';
 
-export interface RelayOptions {
+export interface RelayOptions<Settings = unknown> {
   taskQueue: string;
-  settings?: TriggerSettings;
+  /** What turns events into saga starts and signals: the application's sagas' triggers (triggersOf). */
+  triggers: readonly Trigger<Settings>[];
+  settings?: Settings;
   subscriptionId?: string;
   /** Attempts per delivery before the event is parked. */
   maxAttempts?: number;
@@ -37,21 +39,21 @@ export interface RescanReport {
 }
 
 /**
- * Reads the event log after its checkpoint and turns events into saga starts and signals (workflows/triggers.ts).
+ * Reads the event log after its checkpoint and turns events into saga starts and signals through the application's triggers (engine/saga/defineSaga.ts).
  * At-least-once from the log, exactly-once in effect: workflow ids come from the event's aggregate, starts
  * reuse a running saga (USE_EXISTING) and never re-run a finished one (REJECT_DUPLICATE), and sagas drop
  * signals whose event id they have seen. The checkpoint moves only after Temporal accepted the batch.
  * While Temporal is unreachable the relay stops and retries the batch; an event a trigger keeps failing
  * on is parked with the error and the relay moves on.
  */
-export class Relay {
+export class Relay<Settings = unknown> {
   readonly subscription: LogSubscription;
   private readonly subscriptionId: string;
 
   constructor(
     private readonly pool: Pool,
     private readonly client: Client,
-    private readonly options: RelayOptions,
+    private readonly options: RelayOptions<Settings>,
   ) {
     this.subscriptionId = options.subscriptionId ?? relaySubscriptionId;
     this.subscription = new LogSubscription(pool, {
@@ -104,7 +106,7 @@ export class Relay {
       const events = await readCommittedRange(this.pool, { from, after, upTo }, 200);
       if (events.length === 0) return report;
       for (const event of events) {
-        for (const trigger of triggersFor(event.type)) {
+        for (const trigger of this.triggersFor(event.type)) {
           const outcome = await this.deliver(event, trigger, { recordIgnored: false });
           if (outcome === 'ignored') report.alreadyFinished++;
           else report[outcome]++;
@@ -116,9 +118,13 @@ export class Relay {
     }
   }
 
+  private triggersFor(eventType: string): Trigger<Settings>[] {
+    return this.options.triggers.filter((trigger) => trigger.eventType === eventType);
+  }
+
   private async deliverBatch(events: StoredEvent[]): Promise<void> {
     for (const event of events) {
-      for (const trigger of triggersFor(event.type)) await this.deliver(event, trigger);
+      for (const trigger of this.triggersFor(event.type)) await this.deliver(event, trigger);
     }
     await this.replayRequested();
   }
@@ -132,7 +138,7 @@ export class Relay {
   private async replayPending(): Promise<void> {
     for (const parked of await pendingReplays(this.pool, this.subscriptionId, 50)) {
       const event = await readEventById(this.pool, parked.eventId);
-      const trigger = triggersFor(parked.eventType).find(
+      const trigger = this.triggersFor(parked.eventType).find(
         (candidate) => candidate.name === parked.triggerName,
       );
       if (!event || !trigger) {
@@ -151,7 +157,7 @@ export class Relay {
   /** `recordIgnored: false` keeps a rescan from filling ignored_deliveries with every finished saga. */
   async deliver(
     event: StoredEvent,
-    trigger: Trigger,
+    trigger: Trigger<Settings>,
     options: { recordIgnored?: boolean } = {},
   ): Promise<DeliveryOutcome> {
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -168,7 +174,8 @@ export class Relay {
           data: event.data,
           correlationId: event.metadata?.correlationId ?? event.eventId,
         },
-        this.options.settings ?? {},
+        // Settings are optional knobs; a saga's input builder supplies its own defaults.
+        this.options.settings ?? ({} as Settings),
       );
     } catch (error) {
       // The event itself cannot be delivered: retrying will not change that.
@@ -234,7 +241,7 @@ export class Relay {
 
   private async park(
     event: StoredEvent,
-    trigger: Trigger,
+    trigger: Trigger<Settings>,
     error: unknown,
     attempts: number,
   ): Promise<DeliveryOutcome> {

@@ -1,8 +1,8 @@
 import type { Pool } from 'pg';
-import { fold } from '../domain/decider';
-import { isDomainError, type DomainError } from '../domain/errors';
-import { commandRoutes } from '../domain/registry';
-import { currentSchemaVersion } from '../domain/upcasters';
+import { fold } from '../aggregate/decider';
+import { isDomainError, type DomainError } from '../aggregate/errors';
+import type { AggregateRegistry } from '../aggregate/registry';
+import { currentSchemaVersion } from './upcasting';
 import { eventsChannel, type NewEvent } from './append';
 import { handleCommand, toNewEvent } from './commandHandler';
 import {
@@ -27,16 +27,16 @@ export type BatchOutcome =
  */
 export async function handleCommandBatch(
   pool: Pool,
+  registry: AggregateRegistry,
   envelopes: readonly CommandEnvelope[],
   now: () => Date = () => new Date(),
 ): Promise<BatchOutcome[]> {
   const outcomes = new Map<string, BatchOutcome>();
   const routed = envelopes.map((envelope) => {
-    const route = commandRoutes[envelope.command.type];
     return {
       envelope,
-      route,
-      streamId: route.streamId(envelope.command.data as never),
+      aggregate: registry.aggregateFor(envelope.command),
+      streamId: registry.streamIdFor(envelope.command),
       hash: requestHash(envelope.command),
     };
   });
@@ -78,14 +78,10 @@ export async function handleCommandBatch(
   for (const item of pending) {
     const history = histories.get(item.streamId) ?? [];
     try {
-      const events = item.route.decider.decide(
-        item.envelope.command as never,
-        fold(item.route.decider, history as never),
-        {
-          attempt: item.envelope.attempt ?? 1,
-          now: now(),
-        },
-      ) as Array<{ type: string; data: unknown }>;
+      const events = item.aggregate.decide(item.envelope.command as never, fold(item.aggregate, history), {
+        attempt: item.envelope.attempt ?? 1,
+        now: now(),
+      }) as Array<{ type: string; data: unknown }>;
       const newEvents = events.map((event) => toNewEvent(event, item.envelope));
       const result: Omit<CommandResult, 'duplicate'> = {
         streamId: item.streamId,
@@ -165,7 +161,7 @@ export async function handleCommandBatch(
 
   for (const item of retryOneByOne) {
     try {
-      const result = await handleCommand(pool, item.envelope);
+      const result = await handleCommand(pool, registry, item.envelope);
       outcomes.set(item.envelope.commandId, { commandId: item.envelope.commandId, ok: true, result });
     } catch (error) {
       if (!isDomainError(error) && !(error instanceof IdempotencyKeyReusedError)) throw error;

@@ -1,4 +1,4 @@
-import { currentSchemaVersion } from '../domain/upcasters';
+import { currentSchemaVersion } from './upcasting';
 import { eventColumns, toStoredEvent, type EventRow } from './rows';
 import type { EventMetadata, Queryable, StoredEvent } from './types';
 

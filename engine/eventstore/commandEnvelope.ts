@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { DomainCommand } from '../domain/registry';
+import type { Message } from '../aggregate/decider';
 import type { CommandMetadata } from './types';
 
 /** A command on its way to an aggregate, from either door (HTTP or a saga's activity). */
-export interface CommandEnvelope<Command extends DomainCommand = DomainCommand> {
+export interface CommandEnvelope<Command extends Message = Message> {
   /** Idempotency key: a repeat with the same id appends nothing and returns the first result. */
   commandId: string;
   command: Command;
@@ -32,7 +32,7 @@ export class IdempotencyKeyReusedError extends Error {
 }
 
 /** Hash of what the command asks for, independent of key order, to detect a reused key. */
-export function requestHash(command: DomainCommand): string {
+export function requestHash(command: Message): string {
   return createHash('sha256').update(canonicalJson(command)).digest('hex');
 }
 

@@ -1,13 +1,13 @@
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { DomainCommand } from '../../domain/registry';
-import type { Activities } from '../../activities';
+import type { Message } from '../aggregate/decider';
+import type { CommandActivities } from './commandActivity';
 
-// Business rejections come back non-retryable (see activities/executeCommand.ts); everything else —
+// Business rejections come back non-retryable (see ./commandActivity.ts); everything else —
 // a database restart, a concurrency conflict that outlasted the handler's own retries, a flaky card
 // provider — retries with backoff until the saga's own deadlines decide otherwise.
-type CommandResult = Awaited<ReturnType<Activities['executeCommand']>>;
+type CommandResult = Awaited<ReturnType<CommandActivities['executeCommand']>>;
 
-const { executeCommand } = proxyActivities<Activities>({
+const { executeCommand } = proxyActivities<CommandActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', backoffCoefficient: 2, maximumInterval: '30 seconds' },
 });
@@ -22,9 +22,9 @@ export interface DispatchOptions {
  * Sends a command to an aggregate. The command id is `<workflowId>:<step>`: stable across activity
  * retries, worker restarts and continue-as-new, so the command takes effect once whatever happens.
  */
-export function dispatch(
+export function dispatch<Command extends Message = Message>(
   step: string,
-  command: DomainCommand,
+  command: Command,
   correlationId: string,
   options: DispatchOptions = {},
 ): Promise<CommandResult> {
@@ -38,3 +38,11 @@ export function dispatch(
     },
   ]);
 }
+
+/** `dispatch` narrowed to an application's command union, so a saga's wrong command fails to compile. */
+export type Dispatch<Command extends Message> = (
+  step: string,
+  command: Command,
+  correlationId: string,
+  options?: DispatchOptions,
+) => Promise<CommandResult>;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { fold } from '../domain/decider';
-import { commandRoutes } from '../domain/registry';
+import { fold } from '../aggregate/decider';
+import type { AggregateRegistry } from '../aggregate/registry';
 import { appendToStream, ConcurrencyConflictError, type NewEvent } from './append';
 import {
   IdempotencyKeyReusedError,
@@ -26,11 +26,12 @@ export interface CommandHandlerOptions {
  */
 export async function handleCommand(
   pool: Pool,
+  registry: AggregateRegistry,
   envelope: CommandEnvelope,
   options: CommandHandlerOptions = {},
 ): Promise<CommandResult> {
-  const route = commandRoutes[envelope.command.type];
-  const streamId = route.streamId(envelope.command.data as never);
+  const aggregate = registry.aggregateFor(envelope.command);
+  const streamId = registry.streamIdFor(envelope.command);
   const hash = requestHash(envelope.command);
   const maxRetries = options.maxConflictRetries ?? 5;
 
@@ -47,8 +48,8 @@ export async function handleCommand(
           return { ...previous.result, duplicate: true };
         }
         const history = await readStream(client, streamId);
-        const state = fold(route.decider, history as never);
-        const decided = route.decider.decide(envelope.command as never, state, {
+        const state = fold(aggregate, history);
+        const decided = aggregate.decide(envelope.command, state, {
           attempt: envelope.attempt ?? 1,
           now: options.now?.() ?? new Date(),
         }) as Array<{ type: string; data: unknown }>;

@@ -1,0 +1,34 @@
+/** The part of a logged event a trigger looks at. */
+export interface TriggerEvent<Type extends string = string, Data = unknown> {
+  eventId: string;
+  type: Type;
+  streamId: string;
+  /** xid8 as a decimal string; with globalPosition, the event's place in read order. */
+  transactionId: string;
+  /** bigint as a decimal string. */
+  globalPosition: string;
+  data: Data;
+  correlationId: string;
+}
+
+/** What the relay asks Temporal to do for one event. */
+export interface SagaDelivery {
+  workflowType: string;
+  workflowId: string;
+  args: unknown[];
+  /** Absent: start the saga (or find it running). Present: signal-with-start. */
+  signal?: { name: string; args: unknown[] };
+  searchAttributes: { sagaType: string; aggregateId: string; correlationId: string };
+  /** Shown in the Temporal UI's list and header. */
+  summary: string;
+  details: string;
+}
+
+/** Turns one event type into a saga start or signal. Built by defineSaga (engine/saga/defineSaga.ts). */
+export interface Trigger<Settings = unknown> {
+  /** Stable name: parked and ignored deliveries are recorded under it. */
+  name: string;
+  eventType: string;
+  /** Throws when the event cannot be turned into a delivery (it will be parked). */
+  plan(event: TriggerEvent, settings: Settings): SagaDelivery;
+}

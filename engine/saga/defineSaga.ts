@@ -1,0 +1,157 @@
+import type { SignalDefinition } from '@temporalio/common';
+import type { Message } from '../aggregate/decider';
+import type { SagaDelivery, Trigger, TriggerEvent } from '../relay/trigger';
+import type { EventSignal } from './eventSignal';
+
+/** The names of Data's fields that hold a string: what an event may name its saga's key by. */
+type StringField<Data> = { [Field in keyof Data]-?: Data[Field] extends string ? Field : never }[keyof Data] &
+  string;
+type EventData<Event extends Message, Type extends Event['type']> = Extract<Event, { type: Type }>['data'];
+
+interface TriggerSpec<Event extends Message, Type extends Event['type'], Input, Settings> {
+  /** Stable name: parked and ignored deliveries are recorded under it. */
+  name: string;
+  /** The event field holding the saga's key (e.g. `orderId`): one saga per key. */
+  key: StringField<EventData<Event, Type>>;
+  /** The saga's input, built from the event; checked against the workflow's parameter. */
+  input(event: TriggerEvent<Type, EventData<Event, Type>>, settings: Settings, key: string): Input;
+  /** More lines for the Temporal UI's details, after the line naming the event. */
+  details?(event: TriggerEvent<Type, EventData<Event, Type>>): string[];
+}
+
+export interface SagaDefinition<Settings = unknown> {
+  readonly kind: 'saga';
+  /** The workflow's exported name: Temporal's workflow type. */
+  readonly workflowType: string;
+  readonly workflow: (...args: never[]) => Promise<unknown>;
+  workflowId(key: string): string;
+  readonly triggers: readonly Trigger<Settings>[];
+}
+
+export interface SagaBuilder<Event extends Message, Input, Settings> extends SagaDefinition<Settings> {
+  /** The event starts the saga for its key, or finds it running (never re-runs a finished one). */
+  startedBy<Type extends Event['type']>(
+    type: Type,
+    spec: TriggerSpec<Event, Type, Input, Settings>,
+  ): SagaBuilder<Event, Input, Settings>;
+  /** The event signals the saga for its key, starting it first if needed (signal-with-start). */
+  signalledBy<Type extends Event['type']>(
+    type: Type,
+    spec: TriggerSpec<Event, Type, Input, Settings> & { signal: SignalDefinition<[EventSignal]> },
+  ): SagaBuilder<Event, Input, Settings>;
+}
+
+export interface SagaOptions<Input> {
+  workflowType: string;
+  /** The workflow function, exported from the workflows module under `workflowType`. */
+  workflow: (input: Input) => Promise<unknown>;
+  workflowId(key: string): string;
+  /** The stream the saga is about, for the AggregateId search attribute. */
+  aggregateId(key: string): string;
+  /** One line for the Temporal UI's list. */
+  summary(key: string): string;
+}
+
+/**
+ * A saga and the events that start or signal it, typed end to end: the event type is checked against the
+ * application's event union, its data type is inferred, and the input a trigger builds is checked against
+ * the workflow's parameter. The engine adds the search attributes (SagaType, AggregateId, CorrelationId),
+ * the summary and the details; a saga only says what is special to it.
+ */
+export function sagaKit<Event extends Message, Settings = object>() {
+  return {
+    defineSaga<Input>(options: SagaOptions<Input>): SagaBuilder<Event, Input, Settings> {
+      return build<Event, Input, Settings>(options, []);
+    },
+  };
+}
+
+function build<Event extends Message, Input, Settings>(
+  options: SagaOptions<Input>,
+  triggers: readonly Trigger<Settings>[],
+): SagaBuilder<Event, Input, Settings> {
+  const add = (type: string, spec: AnySpec<Settings>, signal?: SignalDefinition<[EventSignal]>) =>
+    build<Event, Input, Settings>(options, [...triggers, triggerOf(options, type, spec, signal)]);
+  return {
+    kind: 'saga',
+    workflowType: options.workflowType,
+    workflow: options.workflow as SagaDefinition['workflow'],
+    workflowId: options.workflowId,
+    triggers,
+    startedBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>),
+    signalledBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>, spec.signal),
+  };
+}
+
+interface AnySpec<Settings> {
+  name: string;
+  key: string;
+  input(event: TriggerEvent, settings: Settings, key: string): unknown;
+  details?(event: TriggerEvent): string[];
+}
+
+function triggerOf<Input, Settings>(
+  options: SagaOptions<Input>,
+  eventType: string,
+  spec: AnySpec<Settings>,
+  signal?: SignalDefinition<[EventSignal]>,
+): Trigger<Settings> {
+  return {
+    name: spec.name,
+    eventType,
+    plan(event, settings): SagaDelivery {
+      // The log may hold events older or stranger than today's types: check the key before trusting it.
+      const key = (event.data as Record<string, unknown> | null)?.[spec.key];
+      if (typeof key !== 'string' || key === '')
+        throw new Error(`${event.type} ${event.eventId} has no ${spec.key}`);
+      const how = signal ? 'Signalled' : 'Started';
+      return {
+        workflowType: options.workflowType,
+        workflowId: options.workflowId(key),
+        args: [spec.input(event, settings, key)],
+        signal: signal && { name: signal.name, args: [signalOf(event)] },
+        searchAttributes: {
+          sagaType: options.workflowType,
+          aggregateId: options.aggregateId(key),
+          correlationId: event.correlationId,
+        },
+        summary: options.summary(key),
+        details: [
+          `${how} by **${event.type}** (event ${event.eventId}, position ${event.globalPosition}).`,
+          ...(spec.details?.(event) ?? []),
+        ].join('\n\n'),
+      };
+    },
+  };
+}
+
+function signalOf(event: TriggerEvent): EventSignal {
+  const { eventId, type: eventType, streamId, globalPosition, correlationId, data } = event;
+  return { eventId, eventType, streamId, globalPosition, correlationId, data };
+}
+
+/**
+ * The sagas a workflows module exports: the one list the worker, the relay, the replay test and the bench
+ * read. Each saga's workflow must be exported under its workflow type, which is what Temporal runs.
+ */
+export function sagasIn<Settings>(workflowsModule: Record<string, unknown>): SagaDefinition<Settings>[] {
+  const sagas = Object.values(workflowsModule).filter(
+    (value): value is SagaDefinition<Settings> =>
+      typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'saga',
+  );
+  for (const saga of sagas) {
+    if (workflowsModule[saga.workflowType] !== saga.workflow)
+      throw new Error(`saga ${saga.workflowType}: its workflow must be exported as '${saga.workflowType}'`);
+  }
+  return sagas;
+}
+
+export function triggersOf<Settings>(sagas: readonly SagaDefinition<Settings>[]): Trigger<Settings>[] {
+  const triggers = sagas.flatMap((saga) => saga.triggers);
+  const names = new Set<string>();
+  for (const trigger of triggers) {
+    if (names.has(trigger.name)) throw new Error(`two triggers are named '${trigger.name}'`);
+    names.add(trigger.name);
+  }
+  return triggers;
+}

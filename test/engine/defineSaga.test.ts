@@ -1,0 +1,162 @@
+import { defineSignal } from '@temporalio/workflow';
+import type { DomainEvent } from '../../domain/registry';
+import { sagaKit, sagasIn, triggersOf } from '../../engine/saga/defineSaga';
+import type { EventSignal } from '../../engine/saga/eventSignal';
+import type { TriggerEvent } from '../../engine/relay/trigger';
+import { shopSagas, shopTriggers } from '../../workflows/sagas';
+
+interface LoyaltyInput {
+  orderId: string;
+  correlationId: string;
+  points: number;
+}
+async function awardLoyaltyPoints(input: LoyaltyInput): Promise<number> {
+  return input.points;
+}
+const nudged = defineSignal<[EventSignal]>('nudged');
+const { defineSaga } = sagaKit<DomainEvent, { pointsPerOrder?: number }>();
+const saga = () =>
+  defineSaga({
+    workflowType: 'awardLoyaltyPoints',
+    workflow: awardLoyaltyPoints,
+    workflowId: (orderId) => `loyalty:${orderId}`,
+    aggregateId: (orderId) => `order-${orderId}`,
+    summary: (orderId) => `Award points for ${orderId}`,
+  });
+
+const placed: TriggerEvent = {
+  eventId: 'e-1',
+  type: 'OrderPlaced',
+  streamId: 'order-o-1',
+  transactionId: '10000000000000000',
+  globalPosition: '9007199254740993',
+  data: { orderId: 'o-1', totalCents: 1250 },
+  correlationId: 'corr-1',
+};
+
+describe('typed triggers', () => {
+  test('a trigger builds the start the relay sends, with the search attributes, summary and details', () => {
+    const loyalty = saga().startedBy('OrderPlaced', {
+      name: 'order-placed-awards-points',
+      key: 'orderId',
+      input: (event, settings, orderId) => ({
+        orderId,
+        correlationId: event.correlationId,
+        points: Math.floor(event.data.totalCents / 100) * (settings.pointsPerOrder ?? 1),
+      }),
+      details: (event) => [`${event.data.totalCents} cents`],
+    });
+    const [trigger] = loyalty.triggers;
+    expect(trigger!.plan(placed, { pointsPerOrder: 2 })).toEqual({
+      workflowType: 'awardLoyaltyPoints',
+      workflowId: 'loyalty:o-1',
+      args: [{ orderId: 'o-1', correlationId: 'corr-1', points: 24 }],
+      signal: undefined,
+      searchAttributes: { sagaType: 'awardLoyaltyPoints', aggregateId: 'order-o-1', correlationId: 'corr-1' },
+      summary: 'Award points for o-1',
+      details: 'Started by **OrderPlaced** (event e-1, position 9007199254740993).\n\n1250 cents',
+    });
+  });
+
+  test('signal-with-start carries the event, and an event without its key is refused (to be parked)', () => {
+    const loyalty = saga().signalledBy('ShipmentDispatched', {
+      name: 'dispatch-nudges-points',
+      key: 'orderId',
+      signal: nudged,
+      input: (event, _settings, orderId) => ({ orderId, correlationId: event.correlationId, points: 0 }),
+    });
+    const [trigger] = loyalty.triggers;
+    const dispatched = { ...placed, type: 'ShipmentDispatched', data: { orderId: 'o-1' } };
+    expect(trigger!.plan(dispatched, {}).signal).toEqual({
+      name: 'nudged',
+      args: [
+        {
+          eventId: 'e-1',
+          eventType: 'ShipmentDispatched',
+          streamId: 'order-o-1',
+          globalPosition: '9007199254740993',
+          correlationId: 'corr-1',
+          data: { orderId: 'o-1' },
+        },
+      ],
+    });
+    expect(() => trigger!.plan({ ...dispatched, data: {} }, {})).toThrow(
+      'ShipmentDispatched e-1 has no orderId',
+    );
+    expect(() => trigger!.plan({ ...dispatched, data: { orderId: '' } }, {})).toThrow(/has no orderId/);
+  });
+
+  test('a wrong event type, key, event field or workflow input does not compile', () => {
+    const wrong = saga()
+      // @ts-expect-error -- no such event in the shop
+      .startedBy('OrderPlacedd', {
+        name: 'typo',
+        key: 'orderId',
+        input: (event: { correlationId: string }) => ({
+          orderId: 'o',
+          correlationId: event.correlationId,
+          points: 1,
+        }),
+      })
+      .startedBy('OrderPlaced', {
+        name: 'wrong-key',
+        // @ts-expect-error -- OrderPlaced has no orderNumber
+        key: 'orderNumber',
+        input: (event, _settings, orderId) => ({ orderId, correlationId: event.correlationId, points: 1 }),
+      })
+      .startedBy('OrderPlaced', {
+        name: 'wrong-field',
+        key: 'orderId',
+        input: (event, _settings, orderId) => ({
+          orderId,
+          correlationId: '',
+          // @ts-expect-error -- OrderPlaced's data has no amountCents (it is totalCents)
+          points: event.data.amountCents,
+        }),
+      })
+      .startedBy('OrderPlaced', {
+        name: 'wrong-input',
+        key: 'orderId',
+        // @ts-expect-error -- the workflow takes points as a number
+        input: (event, _settings, orderId) => ({ orderId, correlationId: event.correlationId, points: '1' }),
+      })
+      .startedBy('CustomerRegistered', {
+        name: 'key-must-be-a-string-field',
+        // @ts-expect-error -- CustomerRegistered has no orderId; its key field is customerId
+        key: 'orderId',
+        input: (event, _settings, id) => ({ orderId: id, correlationId: event.correlationId, points: 0 }),
+      });
+    expect(wrong.triggers).toHaveLength(5);
+  });
+});
+
+describe('the saga list', () => {
+  test('is read from the workflows module, each saga exported under its workflow type', () => {
+    expect(shopSagas.map((s) => s.workflowType).sort()).toEqual(['disableAllCustomers', 'orderFulfillment']);
+    expect(shopTriggers.map((t) => t.name).sort()).toEqual([
+      'disable-all-customers-requested-starts-bulk',
+      'order-placed-starts-fulfillment',
+      'shipment-dispatched-signals-fulfillment',
+    ]);
+  });
+
+  test('refuses a saga whose workflow is exported under another name, and duplicate trigger names', () => {
+    const loyalty = saga();
+    expect(() => sagasIn({ loyalty, awardPoints: awardLoyaltyPoints })).toThrow(
+      "saga awardLoyaltyPoints: its workflow must be exported as 'awardLoyaltyPoints'",
+    );
+    expect(sagasIn({ loyalty, awardLoyaltyPoints })).toEqual([loyalty]);
+    const twice = loyalty
+      .startedBy('OrderPlaced', {
+        name: 'same',
+        key: 'orderId',
+        input: () => ({ orderId: '', correlationId: '', points: 0 }),
+      })
+      .startedBy('OrderConfirmed', {
+        name: 'same',
+        key: 'orderId',
+        input: () => ({ orderId: '', correlationId: '', points: 0 }),
+      });
+    expect(() => triggersOf([twice])).toThrow("two triggers are named 'same'");
+  });
+});
