@@ -1,6 +1,7 @@
 import type { Pool } from 'pg';
 import { createBulkActivities } from './bulkPages';
 import { shop } from '../domain/registry';
+import { createAggregateReadActivities } from '../engine/saga/aggregateReads';
 import { createCommandActivities } from '../engine/saga/commandActivity';
 import { createSagaReadActivities } from './sagaReads';
 
@@ -8,6 +9,7 @@ import { createSagaReadActivities } from './sagaReads';
 export function createActivities(pool: Pool) {
   return {
     ...createCommandActivities(pool, shop),
+    ...createAggregateReadActivities(pool, shop),
     ...createSagaReadActivities(pool),
     ...createBulkActivities(pool),
   };

@@ -8,10 +8,13 @@ import { readStream } from '../engine/eventstore/readStream';
 export function createSagaReadActivities(pool: Pool) {
   return {
     async loadOrder(orderId: string): Promise<OrderState> {
-      return fold(orderAggregate, (await readStream(pool, `order-${orderId}`)) as never);
+      return fold(orderAggregate, (await readStream(pool, orderAggregate.streamId(orderId))) as never);
     },
     async loadCustomerStatus(customerId: string): Promise<CustomerState['status']> {
-      return fold(customerAggregate, (await readStream(pool, `customer-${customerId}`)) as never).status;
+      return fold(
+        customerAggregate,
+        (await readStream(pool, customerAggregate.streamId(customerId))) as never,
+      ).status;
     },
   };
 }

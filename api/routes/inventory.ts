@@ -24,7 +24,7 @@ const stockView = {
 } as const;
 
 async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number) {
-  const inventory = await loadAggregate(deps.pool, inventoryAggregate, `inventory-${sku}`, upToVersion);
+  const inventory = await loadAggregate(deps.pool, inventoryAggregate, inventoryAggregate.streamId(sku), upToVersion);
   if (!inventory) {
     throw new ApiError(404, 'InventoryNotFound', `No stock was ever received for sku ${sku}`, { sku });
   }

@@ -141,7 +141,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
     { schema: { params: idParams('orderId'), response: { 200: orderView, ...errorResponses } } },
     async (request) => {
       const { orderId } = request.params;
-      const order = await loadAggregate(deps.pool, orderAggregate, `order-${orderId}`);
+      const order = await loadAggregate(deps.pool, orderAggregate, orderAggregate.streamId(orderId));
       if (!order) throw new ApiError(404, 'OrderNotFound', `Order ${orderId} does not exist`, { orderId });
       const { state } = order;
       const workflowId = orderFulfillmentWorkflowId(orderId);
