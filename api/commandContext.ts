@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { DomainCommand } from '../domain/registry';
+import type { CommandOfType, CommandType, DomainCommand } from '../domain/registry';
 import type { CommandEnvelope, CommandResult } from '../engine/eventstore/commandEnvelope';
 
 /** Headers every command route accepts; all optional. */
@@ -18,6 +18,17 @@ export const commandHeaders = {
     'x-actor': { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
+
+/**
+ * A route's body, derived from its command's data so the two cannot drift: `Assigned` fields may be left
+ * out (the server then assigns them), `FromPath` fields come from the URL instead of the body.
+ */
+export type CommandBody<
+  Type extends CommandType,
+  Assigned extends keyof CommandOfType<Type>['data'] = never,
+  FromPath extends keyof CommandOfType<Type>['data'] = never,
+> = Omit<CommandOfType<Type>['data'], Assigned | FromPath> &
+  Partial<Pick<CommandOfType<Type>['data'], Assigned>>;
 
 type CommandRequest = FastifyRequest<{ Headers: CommandHeaders }>;
 

@@ -10,6 +10,7 @@ import {
   envelopeFor,
   markReplay,
   newAggregateId,
+  type CommandBody,
   type CommandHeaders,
 } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
@@ -55,7 +56,7 @@ function publicView({ registeredPosition: _internal, ...view }: CustomerView) {
 export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   app.post<{
     Headers: CommandHeaders;
-    Body: { customerId?: string; name: string; email: string };
+    Body: CommandBody<'RegisterCustomer', 'customerId'>;
   }>(
     '/customers',
     {
@@ -89,7 +90,11 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
   );
 
-  app.post<{ Headers: CommandHeaders; Params: { customerId: string }; Body: { reason: string } }>(
+  app.post<{
+    Headers: CommandHeaders;
+    Params: { customerId: string };
+    Body: CommandBody<'DisableCustomer', never, 'customerId'>;
+  }>(
     '/customers/:customerId/disable',
     {
       schema: {

@@ -1,7 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { availability, inventoryAggregate } from '../../domain/inventory/inventory';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
-import { commandHeaders, envelopeFor, markReplay, type CommandHeaders } from '../commandContext';
+import {
+  commandHeaders,
+  envelopeFor,
+  markReplay,
+  type CommandBody,
+  type CommandHeaders,
+} from '../commandContext';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -24,7 +30,12 @@ const stockView = {
 } as const;
 
 async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number) {
-  const inventory = await loadAggregate(deps.pool, inventoryAggregate, inventoryAggregate.streamId(sku), upToVersion);
+  const inventory = await loadAggregate(
+    deps.pool,
+    inventoryAggregate,
+    inventoryAggregate.streamId(sku),
+    upToVersion,
+  );
   if (!inventory) {
     throw new ApiError(404, 'InventoryNotFound', `No stock was ever received for sku ${sku}`, { sku });
   }
@@ -32,7 +43,11 @@ async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number)
 }
 
 export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.post<{ Headers: CommandHeaders; Params: { sku: string }; Body: { quantity: number } }>(
+  app.post<{
+    Headers: CommandHeaders;
+    Params: { sku: string };
+    Body: CommandBody<'ReceiveStock', never, 'sku'>;
+  }>(
     '/inventory/:sku/receive',
     {
       schema: {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { orderAggregate, type OrderLine } from '../../domain/order/order';
+import { orderAggregate } from '../../domain/order/order';
 import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
-import type { ShippingAddress } from '../../domain/shipment/shipment';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { loadAggregate } from '../aggregates';
@@ -10,6 +9,7 @@ import {
   envelopeFor,
   markReplay,
   newAggregateId,
+  type CommandBody,
   type CommandHeaders,
 } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
@@ -46,13 +46,7 @@ const shippingAddress = strictObject(
   ['name', 'line1', 'city', 'postalCode', 'country'],
 );
 
-interface PlaceOrderBody {
-  orderId?: string;
-  customerId: string;
-  lines: OrderLine[];
-  paymentMethod: string;
-  shippingAddress: ShippingAddress;
-}
+type PlaceOrderBody = CommandBody<'PlaceOrder', 'orderId'>;
 
 const orderView = {
   type: 'object',
