@@ -1,0 +1,61 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+// The engine must stay generic: an import of the application from engine/ fails lint, hence CI. ESLint
+// runs as a process (its ESM config cannot load inside jest's CommonJS sandbox), on source given on stdin
+// as if it were a file at that path.
+const root = path.resolve(__dirname, '../..');
+const eslintBin = path.join(root, 'node_modules/.bin/eslint');
+
+async function restrictedImports(file: string, source: string): Promise<string[]> {
+  const pending = promisify(execFile)(eslintBin, ['--format', 'json', '--stdin', '--stdin-filename', file], {
+    cwd: root,
+  });
+  pending.child.stdin!.end(source);
+  // ESLint exits non-zero when it finds errors; its report is on stdout either way.
+  const { stdout } = await pending.catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+  const [result] = JSON.parse(stdout) as Array<{ messages: Array<{ ruleId: string; message: string }> }>;
+  return result!.messages
+    .filter((message) => message.ruleId === '@typescript-eslint/no-restricted-imports')
+    .map((message) => message.message);
+}
+
+test.each([
+  ['engine/eventstore/x.ts', "import { shop } from '../../domain/registry';"],
+  ['engine/relay/x.ts', "import { shopTriggers } from '../../workflows/sagas';"],
+  ['engine/saga/x.ts', "import type { Activities } from '../../activities';"],
+  ['engine/x.ts', "import { buildApp } from '../api/app';"],
+  ['engine/temporal/x.ts', "import { startProcession } from '../../worker/procession';"],
+  [
+    'engine/eventstore/x.ts',
+    "import { customersProjection } from '../../projections/customers/customersProjection';",
+  ],
+])('%s may not import the application: %s', async (file, source) => {
+  const messages = await restrictedImports(
+    file,
+    `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`,
+  );
+  expect(messages).toEqual([expect.stringMatching(/engine\/ imports nothing from the application/)]);
+});
+
+test('the application may import the engine, and domain/ only its pure part', async () => {
+  expect(
+    await restrictedImports(
+      'workflows/x.ts',
+      "import { dispatch } from '../engine/saga/commands';\nexport { dispatch };\n",
+    ),
+  ).toEqual([]);
+  expect(
+    await restrictedImports(
+      'domain/x.ts',
+      "import { defineAggregate } from '../engine/aggregate/aggregate';\nexport { defineAggregate };\n",
+    ),
+  ).toEqual([]);
+  expect(
+    await restrictedImports(
+      'domain/x.ts',
+      "import { readStream } from '../engine/eventstore/readStream';\nexport { readStream };\n",
+    ),
+  ).toEqual([expect.stringMatching(/domain\/ is pure/)]);
+});
