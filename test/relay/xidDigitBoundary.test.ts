@@ -1,8 +1,7 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { startPrivateCluster, type PrivateCluster } from '../harness/privateCluster';
-import { placeOrder, registerCustomer, stock } from '../sagas/orderScenario';
+import { placeOrder, registerCustomer, sagaExists, stock } from '../sagas/orderScenario';
 
 // The relay held behind while transaction ids cross 10^16: before the fix it read the 17-digit events
 // first (text order), moved its checkpoint past the 16-digit ones and never started their sagas.
@@ -26,16 +25,6 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-async function sagaStarted(orderId: string): Promise<boolean> {
-  try {
-    await h.temporal.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId)).describe();
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
-
 test('the relay starts a saga for every OrderPlaced appended across a power of ten in transaction ids', async () => {
   const customerId = await registerCustomer(h);
   const sku = await stock(h, orders);
@@ -55,13 +44,13 @@ test('the relay starts a saga for every OrderPlaced appended across a power of t
   h.relay.start();
   const missing = await eventually(
     async () => {
-      const started = await Promise.all(orderIds.map(sagaStarted));
+      const started = await Promise.all(orderIds.map((orderId) => sagaExists(h, orderId)));
       return started.every(Boolean) ? [] : undefined;
     },
     60_000,
     `a saga for each of ${orders} orders`,
   ).catch(async () => {
-    const started = await Promise.all(orderIds.map(sagaStarted));
+    const started = await Promise.all(orderIds.map((orderId) => sagaExists(h, orderId)));
     return orderIds.filter((_, i) => !started[i]);
   });
   expect(missing).toEqual([]);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { OrderLine } from '../../domain/order/order';
 import { fold } from '../../engine/aggregate/decider';
 import { shop } from '../../domain/registry';
@@ -88,4 +89,15 @@ export async function expectFullyCompensated(
     'StockReleased',
   ]);
   expect(await stateOf(h, `order-${orderId}`)).toMatchObject({ status: 'cancelled', cancelReason: reason });
+}
+
+/** Whether the relay has started the order's saga (without waiting for it). */
+export async function sagaExists(h: SagaHarness, orderId: string): Promise<boolean> {
+  try {
+    await h.temporal.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId)).describe();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
