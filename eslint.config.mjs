@@ -9,6 +9,13 @@ const restrict = (files, patterns) => ({
   rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns }] },
 });
 
+/** A top-level folder as a relative import can reach it from up to four folders deep. */
+const folder = (name) =>
+  ['../', '../../', '../../../', '../../../../'].flatMap((up) => [`${up}${name}`, `${up}${name}/*`]);
+const folders = (...names) => names.flatMap(folder);
+
+const application = ['domain', 'workflows', 'activities', 'api', 'worker', 'projections', 'bulkTasks'];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -20,89 +27,31 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  // The engine is generic: it knows no aggregate, saga, read model or route of the application on top.
-  restrict(
-    ['engine/**/*.ts'],
-    [
-      {
-        group: [
-          '../domain',
-          '../domain/*',
-          '../../domain',
-          '../../domain/*',
-          '../../../domain',
-          '../../../domain/*',
-          '../../../../domain',
-          '../../../../domain/*',
-          '../workflows',
-          '../workflows/*',
-          '../../workflows',
-          '../../workflows/*',
-          '../../../workflows',
-          '../../../workflows/*',
-          '../../../../workflows',
-          '../../../../workflows/*',
-          '../activities',
-          '../activities/*',
-          '../../activities',
-          '../../activities/*',
-          '../../../activities',
-          '../../../activities/*',
-          '../../../../activities',
-          '../../../../activities/*',
-          '../api',
-          '../api/*',
-          '../../api',
-          '../../api/*',
-          '../../../api',
-          '../../../api/*',
-          '../../../../api',
-          '../../../../api/*',
-          '../worker',
-          '../worker/*',
-          '../../worker',
-          '../../worker/*',
-          '../../../worker',
-          '../../../worker/*',
-          '../../../../worker',
-          '../../../../worker/*',
-          '../projections',
-          '../projections/*',
-          '../../projections',
-          '../../projections/*',
-          '../../../projections',
-          '../../../projections/*',
-          '../../../../projections',
-          '../../../../projections/*',
-        ],
-        message:
-          'engine/ imports nothing from the application (domain/, workflows/, activities/, api/, worker/, projections/): pass it what it needs.',
-      },
-    ],
+  // The engine is generic: it knows no aggregate, saga, read model, bulk task or route of the application.
+  // Rules per depth, because the engine has sub-folders named like application folders (projections/).
+  ...[1, 2, 3].map((depth) =>
+    restrict(
+      [`engine/${'*/'.repeat(depth - 1)}*.ts`],
+      [
+        {
+          regex: `^(\\.\\./){${depth}}(${application.join('|')})(/|$)`,
+          message: `engine/ imports nothing from the application (${application.join('/, ')}/): pass it what it needs.`,
+        },
+      ],
+    ),
   ),
+  // Deciders are pure: the engine's aggregate kit (and its bulk-task aggregate), and nothing that does I/O.
   restrict(
     ['domain/**/*.ts'],
     [
       {
-        group: [
-          'pg',
-          'fastify',
-          '@temporalio/*',
-          '../engine/eventstore/*',
-          '../../engine/eventstore/*',
-          '../engine/relay/*',
-          '../../engine/relay/*',
-          '../engine/saga/*',
-          '../../engine/saga/*',
-          '../engine/temporal/*',
-          '../../engine/temporal/*',
-          '../worker/*',
-          '../api/*',
-          '../activities/*',
-          '../workflows/*',
-          '../projections/*',
-        ],
-        message: 'domain/ is pure: it imports only engine/aggregate (deciders, errors) and itself.',
+        group: ['pg', 'fastify', 'typebox', '@temporalio/*'],
+        message: 'domain/ is pure: no I/O and no transport libraries.',
+      },
+      {
+        regex: `^(\\.\\./)+(engine/(?!aggregate/|bulk/bulkTaskAggregate$)|(${application.filter((name) => name !== 'domain').join('|')})(/|$))`,
+        message:
+          'domain/ is pure: it imports only engine/aggregate (deciders, errors), the bulk-task aggregate and itself.',
       },
     ],
   ),
@@ -113,31 +62,50 @@ export default tseslint.config(
         group: [
           'pg',
           'fastify',
+          'typebox',
           '@temporalio/client',
           '@temporalio/worker',
           '@temporalio/activity',
-          '../engine/eventstore/*',
-          '../../engine/eventstore/*',
           '../engine/temporal/*',
           '../../engine/temporal/*',
           '../engine/relay/relay',
           '../../engine/relay/relay',
-          '../worker/*',
-          '../api/*',
-          '../projections/*',
-          '../../projections/*',
+          '../engine/application/*',
+          '../../engine/application/*',
+          '../engine/projections/*',
+          '../../engine/projections/*',
+          '../engine/testing/*',
+          '../../engine/testing/*',
+          ...folders('worker', 'api', 'projections', 'bulkTasks'),
         ],
         message: 'Workflows run in the deterministic sandbox: no I/O imports.',
       },
       {
         group: [
+          '../engine/eventstore/*',
+          '../../engine/eventstore/*',
+          '../activities',
           '../activities/*',
+          '../../activities',
           '../../activities/*',
           '../engine/saga/commandActivity',
           '../../engine/saga/commandActivity',
+          '../engine/saga/aggregateReads',
+          '../../engine/saga/aggregateReads',
+          '../engine/bulk/bulkTaskActivities',
+          '../../engine/bulk/bulkTaskActivities',
         ],
         allowTypeImports: true,
-        message: 'Workflows may import activity types only.',
+        message: 'Workflows may import activity and event-store types only.',
+      },
+    ],
+  ),
+  restrict(
+    ['projections/**/*.ts', 'bulkTasks/**/*.ts'],
+    [
+      {
+        group: folders('workflows', 'api', 'worker', 'activities'),
+        message: 'Read models and bulk tasks are read by the worker and the API; they import neither.',
       },
     ],
   ),
@@ -145,7 +113,7 @@ export default tseslint.config(
     ['api/**/*.ts'],
     [
       {
-        group: ['../worker/*', '../../worker/*', '@temporalio/worker'],
+        group: [...folders('worker'), '@temporalio/worker'],
         message: 'api/ gets its clients injected; it does not wire processes.',
       },
     ],

@@ -1,17 +1,13 @@
 import type { Pool } from 'pg';
-import { createBulkActivities } from './bulkPages';
-import { shop } from '../domain/registry';
-import { createAggregateReadActivities } from '../engine/saga/aggregateReads';
-import { createCommandActivities } from '../engine/saga/commandActivity';
 import { createSagaReadActivities } from './sagaReads';
 
-/** Every activity the worker registers; workflows import this type only. */
+/**
+ * The shop's own activities: the reads its sagas make beyond `load(aggregate, id)`. The engine adds its
+ * command, aggregate-read and bulk-page activities beside them (worker/application.ts).
+ */
 export function createActivities(pool: Pool) {
   return {
-    ...createCommandActivities(pool, shop),
-    ...createAggregateReadActivities(pool, shop),
     ...createSagaReadActivities(pool),
-    ...createBulkActivities(pool),
   };
 }
 

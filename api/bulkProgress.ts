@@ -1,138 +1,145 @@
-import { bulkAggregate, type BulkState } from '../domain/bulk/bulk';
-import {
-  bulkProgressQuery,
-  disableAllCustomersWorkflowId,
-  type BulkProgress,
-} from '../workflows/disableAllCustomers/contract';
+import { bulkTaskAggregate, type BulkTaskState } from '../engine/bulk/bulkTaskAggregate';
+import { bulkProgressQuery, bulkTaskWorkflowId, type BulkProgress } from '../engine/bulk/contract';
 import { loadAggregate } from './aggregates';
 import type { ApiDependencies } from './dependencies';
 import { ApiError } from './errors';
-import { uiLink } from './schemas';
+import { nullableString, uiLink } from './schemas';
 import { tryQuery, workflowUiUrl } from './temporal';
-
-type BulkProgressStatus = BulkProgress['status'] | 'requested';
 
 export interface BulkProgressView {
   bulkId: string;
-  status: BulkProgressStatus;
+  task: string;
+  params: Record<string, unknown>;
+  status: BulkProgress['status'] | 'requested';
   total: number;
   processed: number;
-  disabled: number;
-  alreadyDisabled: number;
+  changed: number;
+  unchanged: number;
   failed: number;
-  failures: Array<{ customerId: string; reason: string }>;
+  failures: Array<{ itemId: string; reason: string }>;
+  failureReason: string | null;
   /** Where the numbers come from: the live saga, or the bulk aggregate when the saga cannot say. */
   source: 'workflow' | 'aggregate';
   workflowId: string;
   uiUrl: string | null;
 }
 
+const count = { type: 'integer' } as const;
+
 export const progressView = {
   type: 'object',
   properties: {
     bulkId: { type: 'string' },
+    task: { type: 'string' },
+    params: { type: 'object', additionalProperties: true },
     status: { type: 'string' },
-    total: { type: 'integer' },
-    processed: { type: 'integer' },
-    disabled: { type: 'integer' },
-    alreadyDisabled: { type: 'integer' },
-    failed: { type: 'integer' },
+    total: count,
+    processed: count,
+    changed: count,
+    unchanged: count,
+    failed: count,
     failures: {
       type: 'array',
-      items: {
-        type: 'object',
-        properties: { customerId: { type: 'string' }, reason: { type: 'string' } },
-      },
+      items: { type: 'object', properties: { itemId: { type: 'string' }, reason: { type: 'string' } } },
     },
-    source: { type: 'string' },
+    failureReason: nullableString,
+    source: { type: 'string', enum: ['workflow', 'aggregate'] },
     workflowId: { type: 'string' },
     uiUrl: uiLink,
   },
   required: [
     'bulkId',
+    'task',
+    'params',
     'status',
     'total',
     'processed',
-    'disabled',
-    'alreadyDisabled',
+    'changed',
+    'unchanged',
     'failed',
     'failures',
+    'failureReason',
     'source',
     'workflowId',
     'uiUrl',
   ],
 } as const;
 
-export function links(deps: ApiDependencies, bulkId: string) {
-  const workflowId = disableAllCustomersWorkflowId(bulkId);
+export function links(deps: ApiDependencies, task: string, bulkId: string) {
+  const workflowId = bulkTaskWorkflowId(task, bulkId);
   return { workflowId, uiUrl: workflowUiUrl(deps, workflowId) };
 }
 
-function fromWorkflow(deps: ApiDependencies, bulkId: string, progress: BulkProgress): BulkProgressView {
-  const { status, total, processed, disabled, alreadyDisabled, failed, failures } = progress;
+function fromWorkflow(deps: ApiDependencies, bulk: BulkTaskState, progress: BulkProgress): BulkProgressView {
+  const { status, total, processed, changed, unchanged, failed, failures } = progress;
   return {
-    bulkId,
+    bulkId: bulk.bulkId,
+    task: bulk.task,
+    params: bulk.params,
     status,
     total,
     processed,
-    disabled,
-    alreadyDisabled,
+    changed,
+    unchanged,
     failed,
     failures,
+    failureReason: progress.failureReason ?? null,
     source: 'workflow',
-    ...links(deps, bulkId),
+    ...links(deps, bulk.task, bulk.bulkId),
   };
 }
 
-function fromAggregate(deps: ApiDependencies, bulkId: string, state: BulkState): BulkProgressView {
-  const counts = state.counts ?? { total: 0, disabled: 0, alreadyDisabled: 0, failed: 0 };
+function fromAggregate(deps: ApiDependencies, bulk: BulkTaskState): BulkProgressView {
+  const counts = bulk.counts ?? { total: 0, changed: 0, unchanged: 0, failed: 0 };
   return {
-    bulkId,
-    status: state.status === 'none' ? 'requested' : state.status,
+    bulkId: bulk.bulkId,
+    task: bulk.task,
+    params: bulk.params,
+    status: bulk.status === 'none' ? 'requested' : bulk.status,
     ...counts,
-    processed: counts.disabled + counts.alreadyDisabled + counts.failed,
-    failures: state.failures ?? [],
+    processed: counts.changed + counts.unchanged + counts.failed,
+    failures: bulk.failures ?? [],
+    failureReason: bulk.failureReason ?? null,
     source: 'aggregate',
-    ...links(deps, bulkId),
+    ...links(deps, bulk.task, bulk.bulkId),
   };
 }
 
 export function bulkNotFound(bulkId: string): ApiError {
-  return new ApiError(404, 'BulkOperationNotFound', `Bulk operation ${bulkId} was never requested`, {
-    bulkId,
-  });
+  return new ApiError(404, 'BulkTaskNotFound', `Bulk task ${bulkId} was never requested`, { bulkId });
 }
 
-export const loadBulk = (deps: ApiDependencies, bulkId: string) =>
-  loadAggregate(deps.pool, bulkAggregate, `bulk-${bulkId}`);
+/** The run's request and outcome, from its own stream; 404 when it was never requested. */
+export async function loadBulk(deps: ApiDependencies, bulkId: string): Promise<BulkTaskState> {
+  const loaded = await loadAggregate(deps.pool, bulkTaskAggregate, bulkTaskAggregate.streamId(bulkId));
+  if (!loaded) throw bulkNotFound(bulkId);
+  return loaded.state;
+}
 
 /**
- * The saga knows the live numbers; the aggregate knows the request before the relay started the saga, and
- * the outcome once it ended.
+ * A closed run's outcome is on its aggregate. While it is open, the saga knows the live numbers; before
+ * the relay started it, only the request exists.
  */
 export async function currentProgress(deps: ApiDependencies, bulkId: string): Promise<BulkProgressView> {
-  const queried = await tryQuery(deps, disableAllCustomersWorkflowId(bulkId), bulkProgressQuery);
-  if (queried.kind === 'answered') return fromWorkflow(deps, bulkId, queried.value);
   const bulk = await loadBulk(deps, bulkId);
-  if (!bulk) {
-    if (queried.kind === 'failed') throw queried.error;
-    throw bulkNotFound(bulkId);
-  }
-  if (queried.kind === 'notFound' || bulk.state.status !== 'requested') {
-    return fromAggregate(deps, bulkId, bulk.state);
-  }
+  if (bulk.status !== 'requested') return fromAggregate(deps, bulk);
+  const queried = await tryQuery(deps, bulkTaskWorkflowId(bulk.task, bulkId), bulkProgressQuery);
+  if (queried.kind === 'answered') return fromWorkflow(deps, bulk, queried.value);
+  if (queried.kind === 'notFound') return fromAggregate(deps, bulk);
   throw new ApiError(
     503,
     'ProgressUnavailable',
-    `The workflow of bulk operation ${bulkId} did not answer the progress query; is a worker running?`,
+    `The workflow of bulk task ${bulkId} did not answer the progress query; is a worker running?`,
     { bulkId, cause: (queried.error as Error)?.message ?? String(queried.error) },
   );
 }
 
 /** After a signal was delivered, a failed query must not turn the answer into an error. */
-export async function progressAfterSignal(deps: ApiDependencies, bulkId: string): Promise<BulkProgressView> {
-  const queried = await tryQuery(deps, disableAllCustomersWorkflowId(bulkId), bulkProgressQuery);
-  if (queried.kind === 'answered') return fromWorkflow(deps, bulkId, queried.value);
-  const bulk = await loadBulk(deps, bulkId);
-  return fromAggregate(deps, bulkId, bulk?.state ?? bulkAggregate.initialState);
+export async function progressAfterSignal(
+  deps: ApiDependencies,
+  bulk: BulkTaskState,
+): Promise<BulkProgressView> {
+  const queried = await tryQuery(deps, bulkTaskWorkflowId(bulk.task, bulk.bulkId), bulkProgressQuery);
+  if (queried.kind === 'answered') return fromWorkflow(deps, bulk, queried.value);
+  return fromAggregate(deps, bulk);
 }

@@ -1,10 +1,13 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import type { Pool } from 'pg';
+import type { Application } from '../engine/application/application';
 
 /** Everything the API talks to, handed in by whoever wires the process (it starts nothing itself). */
 export interface ApiDependencies {
   pool: Pool;
+  /** The aggregates, bulk tasks and read models the generic routes (streams, bulk tasks) serve. */
+  application: Application;
   temporal: {
     client: Client;
     /** For Web UI links; the client carries its own namespace for calls. */

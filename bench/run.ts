@@ -5,7 +5,7 @@ import { handleCommandBatch } from '../engine/eventstore/batchCommandHandler';
 import { handleCommand } from '../engine/eventstore/commandHandler';
 import { databaseUrlFromEnv, dropDatabase } from '../engine/eventstore/database';
 import type { DomainCommand } from '../domain/registry';
-import { disableAllCustomersWorkflowId } from '../workflows/disableAllCustomers/contract';
+import { bulkTaskWorkflowId } from '../engine/bulk/contract';
 import { orderFulfillmentWorkflowId } from '../workflows/orderFulfillment/contract';
 import { startProcession, type RunningProcession } from '../worker/procession';
 import { startDevServer } from '../engine/temporal/devServer';
@@ -73,7 +73,7 @@ async function bulkFigures(p: RunningProcession) {
   }
   const batchPerSecond = customers / ((performance.now() - started) / 1000);
 
-  // The whole saga: request recorded → relay → workflow pages → BulkOperationCompleted. Every earlier
+  // The whole saga: request recorded → relay → workflow pages → BulkTaskCompleted. Every earlier
   // customer is already disabled, so the set is 2× customers with `customers` of them still active.
   await registerCustomers(p, `saga-${randomUUID().slice(0, 6)}`, customers);
   const bulkId = randomUUID();
@@ -81,9 +81,12 @@ async function bulkFigures(p: RunningProcession) {
   await handleCommand(
     p.pool,
     shop,
-    envelope({ type: 'RequestDisableAllCustomers', data: { bulkId, reason: 'bench' } }),
+    envelope({
+      type: 'RequestBulkTask',
+      data: { bulkId, task: 'disable-all-customers', params: { reason: 'bench' } },
+    }),
   );
-  const handle = p.client.workflow.getHandle(disableAllCustomersWorkflowId(bulkId));
+  const handle = p.client.workflow.getHandle(bulkTaskWorkflowId('disable-all-customers', bulkId));
   const result = await until(() => handle.describe().then(() => handle.result()));
   const sagaSeconds = (performance.now() - started) / 1000;
   return {
@@ -177,7 +180,7 @@ async function main() {
         (bulk.batchPerSecond / bulk.baselinePerSecond).toFixed(2),
       ],
       [
-        `bulk: disableAllCustomers saga, ${bulk.sagaTotal} customers, request → completed`,
+        `bulk: disable-all-customers task, ${bulk.sagaTotal} customers, request → completed`,
         `${bulk.sagaPerSecond.toFixed(0)} customers/s`,
         (bulk.sagaPerSecond / bulk.baselinePerSecond).toFixed(2),
       ],

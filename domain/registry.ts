@@ -1,19 +1,19 @@
 import { createRegistry, type RegistryCommand, type RegistryEvent } from '../engine/aggregate/registry';
-import { bulkAggregate } from './bulk/bulk';
+import { bulkTaskAggregate } from '../engine/bulk/bulkTaskAggregate';
 import { customerAggregate } from './customer/customer';
 import { inventoryAggregate } from './inventory/inventory';
 import { orderAggregate } from './order/order';
 import { paymentAggregate } from './payment/payment';
 import { shipmentAggregate } from './shipment/shipment';
 
-/** The shop's aggregates: adding one is its file plus an entry here. */
+/** The shop's aggregates, and the engine's bulk-task requests: adding one is its file plus an entry here. */
 export const shop = createRegistry([
   customerAggregate,
   inventoryAggregate,
   paymentAggregate,
   shipmentAggregate,
   orderAggregate,
-  bulkAggregate,
+  bulkTaskAggregate,
 ]);
 
 export type DomainCommand = RegistryCommand<typeof shop>;

@@ -1,8 +1,52 @@
 import type { EventSchemas } from '../engine/aggregate/eventSchemas';
 
+interface LegacyCounts {
+  total: number;
+  disabled: number;
+  alreadyDisabled: number;
+  failed: number;
+}
+interface LegacyFailure {
+  customerId: string;
+  reason: string;
+}
+
+const counts = ({ total, disabled, alreadyDisabled, failed }: LegacyCounts) => ({
+  total,
+  changed: disabled,
+  unchanged: alreadyDisabled,
+  failed,
+});
+const failures = (legacy: readonly LegacyFailure[] = []) =>
+  legacy.map(({ customerId, reason }) => ({ itemId: customerId, reason }));
+
 /**
- * The shop's event schema history. Every event type is at schema version 1 today, so the tables are
- * empty; when an event's shape changes, add an upcaster from the old version and bump its current version.
- * Installed at start by worker/procession.ts.
+ * The shop's event schema history. Every event type is at schema version 1. Before bulk tasks were an
+ * engine primitive, DisableAllCustomers had events of its own on the same `bulk-<id>` streams; they are
+ * read as the generic bulk-task events, so old runs still show their outcome.
+ * Installed at start by the application (worker/application.ts).
  */
-export const shopEventSchemas: EventSchemas = { upcasters: {}, currentVersions: {} };
+export const shopEventSchemas: EventSchemas = {
+  upcasters: {},
+  currentVersions: {},
+  renamed: {
+    DisableAllCustomersRequested: (data) => {
+      const { bulkId, reason } = data as { bulkId: string; reason: string };
+      return {
+        type: 'BulkTaskRequested',
+        data: { bulkId, task: 'disable-all-customers', params: { reason }, scope: 'asOfRequest' },
+      };
+    },
+    BulkOperationCompleted: (data) => {
+      const legacy = data as { bulkId: string; counts: LegacyCounts; failures?: LegacyFailure[] };
+      return {
+        type: 'BulkTaskCompleted',
+        data: { bulkId: legacy.bulkId, counts: counts(legacy.counts), failures: failures(legacy.failures) },
+      };
+    },
+    BulkOperationCancelled: (data) => {
+      const legacy = data as { bulkId: string; counts: LegacyCounts };
+      return { type: 'BulkTaskCancelled', data: { bulkId: legacy.bulkId, counts: counts(legacy.counts) } };
+    },
+  },
+};

@@ -213,11 +213,11 @@ export async function runDemo(
         status: string;
         total: number;
         processed: number;
-        disabled: number;
-        alreadyDisabled: number;
+        changed: number;
+        unchanged: number;
         failed: number;
       }>(`/bulk/${bulk.bulkId}`);
-      const line = `bulk ${progress.status}: ${progress.processed}/${progress.total} (disabled ${progress.disabled}, already ${progress.alreadyDisabled}, failed ${progress.failed})`;
+      const line = `bulk ${progress.status}: ${progress.processed}/${progress.total} (disabled ${progress.changed}, already ${progress.unchanged}, failed ${progress.failed})`;
       if (line !== lastLine) say(line);
       lastLine = line;
       return progress.status === 'completed' || progress.status === 'cancelled' ? progress : undefined;

@@ -9,12 +9,11 @@ import { defaultTaskQueue } from '../worker/procession';
 import { Relay } from '../engine/relay/relay';
 import { triggerSettingsFromEnv } from '../worker/settings';
 import { connectRunningTemporal } from '../engine/temporal/target';
-import { shopTriggers } from '../workflows/sagas';
-import { shopEventSchemas } from '../domain/upcasters';
 import { installEventSchemas } from '../engine/eventstore/upcasting';
+import { shopApplication } from '../worker/application';
 
 async function main() {
-  installEventSchemas(shopEventSchemas);
+  installEventSchemas(shopApplication.eventSchemas);
   const { values } = parseArgs({
     options: { from: { type: 'string' }, 'task-queue': { type: 'string', default: defaultTaskQueue } },
   });
@@ -28,7 +27,7 @@ async function main() {
     const client = new Client({ connection, namespace: temporal.namespace });
     const relay = new Relay(pool, client, {
       taskQueue: values['task-queue']!,
-      triggers: shopTriggers,
+      triggers: shopApplication.triggers,
       settings: triggerSettingsFromEnv(),
       log: (message, fields) => {
         if (message !== 'delivered') console.log(`${message} ${JSON.stringify(fields ?? {})}`);
@@ -40,7 +39,8 @@ async function main() {
     console.log(
       `\nrescanned events ${values.from}..${report.upTo.globalPosition}: ${report.events} event(s), ` +
         `${report.delivered} delivered (started, found running or signalled), ` +
-        `${report.alreadyFinished} for sagas already finished, ${report.parked} parked`,
+        `${report.alreadyFinished} for sagas already finished, ${report.parked} parked, ` +
+        `${report.skipped} left alone by a trigger's condition`,
     );
   } finally {
     await connection.close();

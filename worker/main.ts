@@ -1,5 +1,5 @@
 // `npm start`: the main job. Starts (or reuses, with TEMPORAL_ADDRESS) the Temporal dev server with its
-// Web UI, migrates PostgreSQL, runs the worker, relay, projection and HTTP API, plays the demo, and keeps
+// Web UI, migrates PostgreSQL, runs the worker, relay, projections and HTTP API, plays the demo, and keeps
 // serving until Ctrl-C.
 import { runDemo } from '../scripts/demo';
 import { databaseUrlFromEnv } from '../engine/eventstore/database';
@@ -55,7 +55,9 @@ async function main() {
         say(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
       },
     });
-    say(`worker, relay and customers projection running on task queue ${procession.taskQueue}`);
+    say(
+      `worker, relay and projections (${procession.projections.length}) running on task queue ${procession.taskQueue}`,
+    );
     say(`HTTP API at ${procession.apiUrl}`);
 
     if (process.env.DEMO !== 'off') {

@@ -3,21 +3,22 @@ import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/w
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { buildApp } from '../api/app';
-import { customersProjection } from '../projections/customers/customersProjection';
+import type { Application } from '../engine/application/application';
+import { createSagaWorker } from '../engine/application/sagaWorker';
 import { ensureDatabaseExists, openPool } from '../engine/eventstore/database';
 import { migrate } from '../engine/eventstore/migrate';
 import type { LogSubscription } from '../engine/eventstore/subscription';
-import type { TriggerSettings } from '../workflows/settings';
-import { Relay } from '../engine/relay/relay';
-import { createSagaWorker } from './sagaWorker';
-import type { TemporalTarget } from '../engine/temporal/target';
-import { shopTriggers } from '../workflows/sagas';
-import { shopEventSchemas } from '../domain/upcasters';
 import { installEventSchemas } from '../engine/eventstore/upcasting';
+import { runProjection } from '../engine/projections/projectionRunner';
+import { Relay } from '../engine/relay/relay';
+import type { TemporalTarget } from '../engine/temporal/target';
+import type { TriggerSettings } from '../workflows/settings';
+import { shopApplication } from './application';
 
 export interface ProcessionOptions {
   databaseUrl: string;
   temporal: Pick<TemporalTarget, 'connectionOptions' | 'namespace' | 'uiUrl'>;
+  application?: Application<TriggerSettings>;
   taskQueue?: string;
   /** API port; 0 picks a free one; omitted means no HTTP server (the API is still built for inject). */
   port?: number;
@@ -37,7 +38,7 @@ export interface RunningProcession {
   apiUrl?: string;
   worker: Worker;
   relay: Relay;
-  projection: LogSubscription;
+  projections: LogSubscription[];
   taskQueue: string;
   stop(): Promise<void>;
 }
@@ -45,15 +46,15 @@ export interface RunningProcession {
 export const defaultTaskQueue = 'procession-sagas';
 
 /**
- * Migrates PostgreSQL, then runs everything in one process: the Temporal worker (both sagas and their
- * activities), the relay (events → sagas), the customers projection and the HTTP API. Each part can run
- * in its own process too; together they make the main job and the end-to-end tests.
+ * Migrates PostgreSQL, then runs everything in one process: the Temporal worker (every saga and its
+ * activities), the relay (events → sagas), every projection and the HTTP API.
  */
 export async function startProcession(options: ProcessionOptions): Promise<RunningProcession> {
   const log = options.log ?? (() => {});
-  installEventSchemas(shopEventSchemas);
+  const application = options.application ?? shopApplication;
+  installEventSchemas(application.eventSchemas);
   await ensureDatabaseExists(options.databaseUrl);
-  const applied = await migrate(options.databaseUrl);
+  const applied = await migrate(options.databaseUrl, { readModels: application.readModelMigrations });
   if (applied.length > 0) log('migrations applied', { applied });
   const pool = await openPool(options.databaseUrl, {
     max: 20,
@@ -72,7 +73,7 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
   });
   const client = new Client({ connection, namespace });
 
-  const worker = await createSagaWorker({
+  const worker = await createSagaWorker(application, {
     connection: nativeConnection,
     namespace,
     taskQueue,
@@ -84,24 +85,26 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
   workerRun.catch((error) => log('worker stopped with an error', { error: String(error) }));
 
   const relay = new Relay(pool, client, {
-    triggers: shopTriggers,
+    triggers: application.triggers,
     taskQueue,
     settings: options.settings,
     pollIntervalMs: options.pollIntervalMs,
     log,
   });
   relay.start();
-  const projection = customersProjection(pool, {
-    pollIntervalMs: options.pollIntervalMs,
-    onError: (error) => log('customers projection batch failed; retrying', { error: String(error) }),
-  });
-  projection.start();
+  const projections = application.projections.map((projection) =>
+    runProjection(pool, projection, {
+      pollIntervalMs: options.pollIntervalMs,
+      onError: (error) =>
+        log(`${projection.name} projection batch failed; retrying`, { error: String(error) }),
+    }),
+  );
+  for (const projection of projections) projection.start();
 
-  const app = buildApp({ pool, temporal: { client, namespace, uiUrl: options.temporal.uiUrl } });
+  const app = buildApp({ pool, application, temporal: { client, namespace, uiUrl: options.temporal.uiUrl } });
   let apiUrl: string | undefined;
   if (options.port !== undefined) {
-    const address = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
-    apiUrl = address;
+    apiUrl = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
   } else {
     await app.ready();
   }
@@ -111,7 +114,7 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
     (stopped ??= (async () => {
       await app.close();
       await relay.stop();
-      await projection.stop();
+      await Promise.all(projections.map((projection) => projection.stop()));
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await workerRun.catch(() => {});
       await connection.close();
@@ -119,5 +122,5 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
       await pool.end();
     })());
 
-  return { pool, client, app, apiUrl, worker, relay, projection, taskQueue, stop };
+  return { pool, client, app, apiUrl, worker, relay, projections, taskQueue, stop };
 }

@@ -1,8 +1,7 @@
 import type { Duration } from '@temporalio/common';
+import type { BulkSettings } from '../engine/bulk/bulkTaskSaga';
 
 /** Knobs the shop's sagas take from the process (worker/settings.ts reads them from the environment). */
-export interface TriggerSettings {
+export interface TriggerSettings extends BulkSettings {
   dispatchDeadline?: Duration;
-  bulkPageSize?: number;
-  bulkPagesPerRun?: number;
 }

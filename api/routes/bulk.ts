@@ -1,13 +1,10 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { BulkTask } from '../../engine/bulk/bulkTask';
+import type { BulkTaskState } from '../../engine/bulk/bulkTaskAggregate';
+import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../engine/bulk/contract';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
 import {
-  cancelBulkSignal,
-  pauseBulkSignal,
-  resumeBulkSignal,
-} from '../../workflows/disableAllCustomers/contract';
-import {
-  bulkNotFound,
   currentProgress,
   links,
   loadBulk,
@@ -24,14 +21,25 @@ import {
 } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, idParams, strictObject, text, uiLink } from '../schemas';
+import { errorResponses, id, idParams, strictObject, uiLink } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
-import { shop } from '../../domain/registry';
 
 const accepted = {
   type: 'object',
   properties: { bulkId: { type: 'string' }, workflowId: { type: 'string' }, uiUrl: uiLink },
   required: ['bulkId', 'workflowId', 'uiUrl'],
+} as const;
+
+const taskView = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    title: { type: 'string' },
+    description: { type: 'string' },
+    route: { type: 'string' },
+    params: { type: 'object', additionalProperties: true },
+  },
+  required: ['name', 'title', 'description', 'route', 'params'],
 } as const;
 
 async function signalBulk(
@@ -40,27 +48,26 @@ async function signalBulk(
   action: string,
   signal: SignalDefinition<[]>,
 ): Promise<BulkProgressView> {
-  const { workflowId } = links(deps, bulkId);
-  const handle = deps.temporal.client.workflow.getHandle(workflowId);
+  const bulk: BulkTaskState = await loadBulk(deps, bulkId);
+  const { workflowId } = links(deps, bulk.task, bulkId);
   const closed = (status: string) =>
     new ApiError(
       409,
-      'BulkOperationClosed',
-      `Cannot ${action} bulk operation ${bulkId}: its workflow is no longer running (${status})`,
+      'BulkTaskClosed',
+      `Cannot ${action} bulk task ${bulkId}: its workflow is no longer running (${status})`,
       { bulkId, workflowId, status },
     );
+  if (bulk.status !== 'requested') throw closed(bulk.status.toUpperCase());
+  const handle = deps.temporal.client.workflow.getHandle(workflowId);
   let status: string;
   try {
     status = (await withTemporalDeadline(deps, () => handle.describe())).status.name;
   } catch (error) {
     if (!(error instanceof WorkflowNotFoundError)) throw error;
-    const bulk = await loadBulk(deps, bulkId);
-    if (!bulk) throw bulkNotFound(bulkId);
-    if (bulk.state.status !== 'requested') throw closed(bulk.state.status.toUpperCase());
     throw new ApiError(
       404,
       'BulkWorkflowNotStarted',
-      `Bulk operation ${bulkId} was requested but its workflow has not started yet; retry in a moment`,
+      `Bulk task ${bulkId} was requested but its workflow has not started yet; retry in a moment`,
       { bulkId, workflowId },
     );
   }
@@ -72,41 +79,87 @@ async function signalBulk(
     if (error instanceof WorkflowNotFoundError) throw closed('CLOSED');
     throw error;
   }
-  return progressAfterSignal(deps, bulkId);
+  return progressAfterSignal(deps, bulk);
 }
 
-async function requestDisableAll(
+async function requestTask(
   deps: ApiDependencies,
-  request: FastifyRequest<{ Headers: CommandHeaders; Body: { reason: string } }>,
+  task: BulkTask,
+  request: FastifyRequest<{ Headers: CommandHeaders; Body: Record<string, unknown> }>,
   response: FastifyReply,
 ) {
   const bulkId = newAggregateId(request, 'bulk');
-  // The customer set is fixed by where this request lands in the log (see domain/bulk), so the command
-  // is the same on every retry with the same key and the command id makes it idempotent.
+  // The item set is fixed by where this request lands in the log, so the command is the same on every
+  // retry with the same key and the command id makes it idempotent.
   const result = await handleCommand(
     deps.pool,
-    shop,
+    deps.application.registry,
     envelopeFor(request, {
-      type: 'RequestDisableAllCustomers',
-      data: { bulkId, reason: request.body.reason },
+      type: 'RequestBulkTask',
+      data: { bulkId, task: task.name, params: request.body },
     }),
   );
   markReplay(response, result);
   response.header('location', `/bulk/${encodeURIComponent(bulkId)}`);
-  return response.code(202).send({ bulkId, ...links(deps, bulkId) });
+  return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId) });
 }
 
+/**
+ * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
+ * schema) and the routes every run shares: progress, pause, resume, cancel.
+ */
 export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.post<{ Headers: CommandHeaders; Body: { reason: string } }>(
-    '/bulk/disable-all-customers',
+  const { bulkTasks } = deps.application;
+
+  app.get(
+    '/bulk-tasks',
     {
       schema: {
-        headers: commandHeaders,
-        body: strictObject({ reason: text(500) }, ['reason']),
-        response: { 202: accepted, ...errorResponses },
+        response: {
+          200: {
+            type: 'object',
+            properties: { items: { type: 'array', items: taskView } },
+            required: ['items'],
+          },
+          ...errorResponses,
+        },
       },
     },
-    (request, response) => requestDisableAll(deps, request, response),
+    async () => ({
+      items: bulkTasks.map(({ name, title, description, params }) => ({
+        name,
+        title,
+        description,
+        route: `/bulk/${name}`,
+        params,
+      })),
+    }),
+  );
+
+  for (const task of bulkTasks) {
+    app.post<{ Headers: CommandHeaders; Body: Record<string, unknown> }>(
+      `/bulk/${task.name}`,
+      {
+        schema: {
+          headers: commandHeaders,
+          body: task.params,
+          response: { 202: accepted, ...errorResponses },
+        },
+      },
+      (request, response) => requestTask(deps, task, request, response),
+    );
+  }
+
+  // Static routes win over this one: it only answers for a name no task has.
+  app.post<{ Params: { task: string } }>(
+    '/bulk/:task',
+    { schema: { params: strictObject({ task: id }, ['task']), response: errorResponses } },
+    async (request) => {
+      throw new ApiError(404, 'UnknownBulkTask', `There is no bulk task named '${request.params.task}'`, {
+        task: request.params.task,
+        tasks: bulkTasks.map((task) => task.name),
+      });
+    },
   );
 
   app.get<{ Params: { bulkId: string } }>(

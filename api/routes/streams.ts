@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { shop } from '../../domain/registry';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -45,7 +44,7 @@ export function registerStreamRoutes(app: FastifyInstance, deps: ApiDependencies
     },
     async (request) => {
       const { streamId } = request.params;
-      const decider = shop.aggregateForStream(streamId);
+      const decider = deps.application.registry.aggregateForStream(streamId);
       if (!decider) {
         throw new ApiError(
           400,

@@ -7,7 +7,14 @@ export type RegisterCustomer = Message<
   { customerId: string; name: string; email: string }
 >;
 export type DisableCustomer = Message<'DisableCustomer', { customerId: string; reason: string }>;
-export type EnableCustomer = Message<'EnableCustomer', { customerId: string }>;
+/**
+ * `ifDisabledFor` makes the command conditional on why the customer is disabled now: a bulk task that
+ * re-enables the customers disabled for one reason must leave alone one disabled again for another.
+ */
+export type EnableCustomer = Message<
+  'EnableCustomer',
+  { customerId: string; reason?: string; ifDisabledFor?: string }
+>;
 export type CustomerCommand = RegisterCustomer | DisableCustomer | EnableCustomer;
 
 export type CustomerRegistered = Message<
@@ -15,7 +22,7 @@ export type CustomerRegistered = Message<
   { customerId: string; name: string; email: string }
 >;
 export type CustomerDisabled = Message<'CustomerDisabled', { customerId: string; reason: string }>;
-export type CustomerEnabled = Message<'CustomerEnabled', { customerId: string }>;
+export type CustomerEnabled = Message<'CustomerEnabled', { customerId: string; reason?: string }>;
 export type CustomerEvent = CustomerRegistered | CustomerDisabled | CustomerEnabled;
 
 export interface CustomerState {
@@ -72,10 +79,15 @@ export const customerAggregate = defineAggregate<CustomerCommand, CustomerEvent,
           },
         ];
 
-      case 'EnableCustomer':
-        if (state.status === 'none') notFound('Customer', command.data.customerId);
+      case 'EnableCustomer': {
+        const { customerId, reason, ifDisabledFor } = command.data;
+        if (state.status === 'none') notFound('Customer', customerId);
         if (state.status === 'active') return [];
-        return [{ type: 'CustomerEnabled', data: { customerId: command.data.customerId } }];
+        if (ifDisabledFor !== undefined && state.disabledReason !== ifDisabledFor) return [];
+        return [
+          { type: 'CustomerEnabled', data: reason === undefined ? { customerId } : { customerId, reason } },
+        ];
+      }
     }
   },
 });

@@ -4,19 +4,44 @@ import { connectionConfig } from './database';
 
 export const migrationsDir = path.join(__dirname, 'migrations');
 
-/** Applies every pending migration; returns the names applied (none on a second run). */
-export async function migrate(
-  databaseUrl: string,
-  log: (line: string) => void = () => {},
-): Promise<string[]> {
-  const applied = await runner({
-    databaseUrl: connectionConfig(databaseUrl),
-    dir: migrationsDir,
-    direction: 'up',
-    migrationsTable: 'pgmigrations',
-    checkOrder: true,
-    log,
-    logger: { info: log, warn: log, error: log, debug: () => {} },
-  });
-  return applied.map((migration) => migration.name);
+/** A folder of migrations with its own history table: the event store's, or one read model's. */
+export interface MigrationSet {
+  /** A word; the set's history table is `pgmigrations_<name>` (the event store's own is `pgmigrations`). */
+  name: string;
+  dir: string;
+}
+
+export interface MigrateOptions {
+  /** Read models' migrations, applied after the event store's, each tracked on its own. */
+  readModels?: readonly MigrationSet[];
+  log?: (line: string) => void;
+}
+
+/**
+ * Applies every pending migration: the event store's first, then each read model's. Returns the names
+ * applied (none on a second run). Separate history tables let a read model's migrations be numbered
+ * and ordered on their own, with no knowledge of the event store's or of each other's.
+ */
+export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
+  const log = options.log ?? (() => {});
+  const sets = [{ table: 'pgmigrations', dir: migrationsDir }];
+  for (const set of options.readModels ?? []) {
+    if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(set.name))
+      throw new Error(`migration set '${set.name}' must be a word`);
+    sets.push({ table: `pgmigrations_${set.name.toLowerCase()}`, dir: set.dir });
+  }
+  const applied: string[] = [];
+  for (const set of sets) {
+    const done = await runner({
+      databaseUrl: connectionConfig(databaseUrl),
+      dir: set.dir,
+      direction: 'up',
+      migrationsTable: set.table,
+      checkOrder: true,
+      log,
+      logger: { info: log, warn: log, error: log, debug: () => {} },
+    });
+    applied.push(...done.map((migration) => migration.name));
+  }
+  return applied;
 }

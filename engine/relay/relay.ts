@@ -25,7 +25,8 @@ export interface RelayOptions<Settings = unknown> {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-export type DeliveryOutcome = 'delivered' | 'ignored' | 'parked';
+/** `skipped`: the trigger's `when` left this event alone. */
+export type DeliveryOutcome = 'delivered' | 'ignored' | 'parked' | 'skipped';
 
 export interface RescanReport {
   /** Where the rescan stopped: the relay's checkpoint when it began. Later events are the live relay's. */
@@ -36,6 +37,8 @@ export interface RescanReport {
   /** The saga had finished: never re-run. */
   alreadyFinished: number;
   parked: number;
+  /** Events a trigger's `when` leaves alone. */
+  skipped: number;
 }
 
 /**
@@ -101,7 +104,7 @@ export class Relay<Settings = unknown> {
    */
   async rescan(from: string, onProgress?: (report: RescanReport) => void): Promise<RescanReport> {
     const upTo = await loadCheckpoint(this.pool, this.subscriptionId);
-    const report: RescanReport = { upTo, events: 0, delivered: 0, alreadyFinished: 0, parked: 0 };
+    const report: RescanReport = { upTo, events: 0, delivered: 0, alreadyFinished: 0, parked: 0, skipped: 0 };
     for (let after: string | undefined; ;) {
       const events = await readCommittedRange(this.pool, { from, after, upTo }, 200);
       if (events.length === 0) return report;
@@ -164,19 +167,18 @@ export class Relay<Settings = unknown> {
     let lastError: unknown;
     let delivery: SagaDelivery;
     try {
-      delivery = trigger.plan(
-        {
-          eventId: event.eventId,
-          type: event.type,
-          streamId: event.streamId,
-          transactionId: event.transactionId,
-          globalPosition: event.globalPosition,
-          data: event.data,
-          correlationId: event.metadata?.correlationId ?? event.eventId,
-        },
-        // Settings are optional knobs; a saga's input builder supplies its own defaults.
-        this.options.settings ?? ({} as Settings),
-      );
+      const triggerEvent = {
+        eventId: event.eventId,
+        type: event.type,
+        streamId: event.streamId,
+        transactionId: event.transactionId,
+        globalPosition: event.globalPosition,
+        data: event.data,
+        correlationId: event.metadata?.correlationId ?? event.eventId,
+      };
+      if (trigger.appliesTo && !trigger.appliesTo(triggerEvent)) return 'skipped';
+      // Settings are optional knobs; a saga's input builder supplies its own defaults.
+      delivery = trigger.plan(triggerEvent, this.options.settings ?? ({} as Settings));
     } catch (error) {
       // The event itself cannot be delivered: retrying will not change that.
       return this.park(event, trigger, error, 1);
@@ -215,7 +217,8 @@ export class Relay<Settings = unknown> {
       taskQueue: this.options.taskQueue,
       workflowId: delivery.workflowId,
       args: delivery.args,
-      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+      workflowIdReusePolicy:
+        delivery.whenFinished === 'startAgain' ? ('ALLOW_DUPLICATE' as const) : ('REJECT_DUPLICATE' as const),
       typedSearchAttributes: [
         { key: SagaType, value: delivery.searchAttributes.sagaType },
         { key: AggregateId, value: delivery.searchAttributes.aggregateId },

@@ -22,6 +22,8 @@ export interface SagaDelivery {
   /** Shown in the Temporal UI's list and header. */
   summary: string;
   details: string;
+  /** 'ignore' (absent): a finished saga is never re-run. 'startAgain': a later event starts a new run. */
+  whenFinished?: 'ignore' | 'startAgain';
 }
 
 /** Turns one event type into a saga start or signal. Built by defineSaga (engine/saga/defineSaga.ts). */
@@ -29,6 +31,8 @@ export interface Trigger<Settings = unknown> {
   /** Stable name: parked and ignored deliveries are recorded under it. */
   name: string;
   eventType: string;
+  /** False for an event of the type that this trigger leaves alone (absent: every event applies). */
+  appliesTo?(event: TriggerEvent): boolean;
   /** Throws when the event cannot be turned into a delivery (it will be parked). */
   plan(event: TriggerEvent, settings: Settings): SagaDelivery;
 }

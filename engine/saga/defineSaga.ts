@@ -17,6 +17,8 @@ interface TriggerSpec<Event extends Message, Type extends Event['type'], Input, 
   input(event: TriggerEvent<Type, EventData<Event, Type>>, settings: Settings, key: string): Input;
   /** More lines for the Temporal UI's details, after the line naming the event. */
   details?(event: TriggerEvent<Type, EventData<Event, Type>>): string[];
+  /** Only events for which this holds start or signal the saga; the others pass by (not parked). */
+  when?(event: TriggerEvent<Type, EventData<Event, Type>>): boolean;
 }
 
 export interface SagaDefinition<Settings = unknown> {
@@ -24,7 +26,6 @@ export interface SagaDefinition<Settings = unknown> {
   /** The workflow's exported name: Temporal's workflow type. */
   readonly workflowType: string;
   readonly workflow: (...args: never[]) => Promise<unknown>;
-  workflowId(key: string): string;
   readonly triggers: readonly Trigger<Settings>[];
 }
 
@@ -50,6 +51,12 @@ export interface SagaOptions<Input> {
   aggregateId(key: string): string;
   /** One line for the Temporal UI's list. */
   summary(key: string): string;
+  /**
+   * What an event does for a key whose saga has finished: 'ignore' (default) never re-runs a finished
+   * saga; 'startAgain' starts a new run. Only for sagas that check the facts when they start: a new run
+   * repeats the first run's command ids (`<workflowId>:<step>`), so a step that took effect stays once.
+   */
+  whenFinished?: 'ignore' | 'startAgain';
 }
 
 /**
@@ -76,7 +83,6 @@ function build<Event extends Message, Input, Settings>(
     kind: 'saga',
     workflowType: options.workflowType,
     workflow: options.workflow as SagaDefinition['workflow'],
-    workflowId: options.workflowId,
     triggers,
     startedBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>),
     signalledBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>, spec.signal),
@@ -88,6 +94,7 @@ interface AnySpec<Settings> {
   key: string;
   input(event: TriggerEvent, settings: Settings, key: string): unknown;
   details?(event: TriggerEvent): string[];
+  when?(event: TriggerEvent): boolean;
 }
 
 function triggerOf<Input, Settings>(
@@ -99,6 +106,7 @@ function triggerOf<Input, Settings>(
   return {
     name: spec.name,
     eventType,
+    appliesTo: spec.when,
     plan(event, settings): SagaDelivery {
       // The log may hold events older or stranger than today's types: check the key before trusting it.
       const key = (event.data as Record<string, unknown> | null)?.[spec.key];
@@ -116,6 +124,7 @@ function triggerOf<Input, Settings>(
           correlationId: event.correlationId,
         },
         summary: options.summary(key),
+        whenFinished: options.whenFinished ?? 'ignore',
         details: [
           `${how} by **${event.type}** (event ${event.eventId}, position ${event.globalPosition}).`,
           ...(spec.details?.(event) ?? []),

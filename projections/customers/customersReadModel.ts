@@ -1,6 +1,4 @@
-import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
-import { customersProjectionId } from './customersProjection';
-import type { LogPosition, Queryable } from '../../engine/eventstore/types';
+import type { Queryable } from '../../engine/eventstore/types';
 
 export interface CustomerView {
   customerId: string;
@@ -60,37 +58,4 @@ export async function listCustomerViews(
     [query.status ?? null, query.after ?? null, query.limit],
   );
   return result.rows.map(toView);
-}
-
-/** Where the read model has read up to, in read order. */
-export function customersReadModelPosition(db: Queryable): Promise<LogPosition> {
-  return loadCheckpoint(db, customersProjectionId);
-}
-
-/**
- * Ids of the customers registered at or before `asOf` in read order, after `after`, in id order. Once the
- * read model has reached `asOf`, the same set on every call, whatever registers later.
- */
-export async function pageCustomerIdsAsOf(
-  db: Queryable,
-  asOf: LogPosition,
-  after: string | null,
-  limit: number,
-): Promise<string[]> {
-  const result = await db.query<{ customer_id: string }>(
-    `select customer_id from customers
-     where (registered_transaction_id, registered_position) <= ($1::xid8, $2::bigint)
-       and ($3::text is null or customer_id > $3)
-     order by customer_id limit $4`,
-    [asOf.transactionId, asOf.globalPosition, after, limit],
-  );
-  return result.rows.map((row) => row.customer_id);
-}
-
-export async function countCustomersAsOf(db: Queryable, asOf: LogPosition): Promise<number> {
-  const result = await db.query<{ count: string }>(
-    `select count(*) from customers where (registered_transaction_id, registered_position) <= ($1::xid8, $2::bigint)`,
-    [asOf.transactionId, asOf.globalPosition],
-  );
-  return Number(result.rows[0]!.count);
 }

@@ -2,8 +2,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
 import type { ApiDependencies } from '../../api/dependencies';
-import { customersProjection } from '../../projections/customers/customersProjection';
-import { customersReadModelPosition } from '../../projections/customers/customersReadModel';
+import { projectionPosition, runProjection } from '../../engine/projections/projectionRunner';
+import { installEventSchemas } from '../../engine/eventstore/upcasting';
+import { shopApplication } from '../../worker/application';
 import { readableLogHead } from '../../engine/eventstore/logHead';
 import { comparePositions, type LogPosition } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
@@ -78,7 +79,7 @@ export interface ApiTest {
   request(options: ApiRequest): Promise<ApiResponse>;
   /** Rows in the log and in the command table: what "nothing was written" is checked against. */
   writes(): Promise<{ events: number; commands: number }>;
-  /** Brings the customers read model up to every event committed so far, as the projection process would. */
+  /** Brings every read model up to every event committed so far, as the projection process would. */
   project(): Promise<void>;
   /** Waits until gap-safe readers (the projection, the log head) can see the log up to `position`. */
   waitUntilReadable(position: LogPosition): Promise<void>;
@@ -88,9 +89,11 @@ export interface ApiTest {
 }
 
 export async function startApiTest(label: string): Promise<ApiTest> {
+  installEventSchemas(shopApplication.eventSchemas);
   const [database, temporal] = await Promise.all([createTestDatabase(), connectTestTemporal(label)]);
   const deps: ApiDependencies = {
     pool: database.pool,
+    application: shopApplication,
     temporal: { client: temporal.client, namespace: temporal.namespace, uiUrl },
     temporalTimeoutMs: 2_000,
   };
@@ -122,10 +125,14 @@ export async function startApiTest(label: string): Promise<ApiTest> {
          from events order by events.transaction_id desc, events.global_position desc limit 1`,
       );
       const target = last.rows[0];
-      await until(async () => {
-        await customersProjection(database.pool).catchUp();
-        return !target || comparePositions(await customersReadModelPosition(database.pool), target) >= 0;
-      });
+      for (const projection of shopApplication.projections) {
+        await until(async () => {
+          await runProjection(database.pool, projection).catchUp();
+          return (
+            !target || comparePositions(await projectionPosition(database.pool, projection), target) >= 0
+          );
+        });
+      }
     },
     waitUntilReadable: (position) =>
       until(async () => {

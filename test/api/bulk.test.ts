@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { DisableAllCustomersRequested } from '../../domain/bulk/bulk';
+import { appendToStream } from '../../engine/eventstore/append';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { readStream } from '../../engine/eventstore/readStream';
-import type { StoredEvent } from '../../engine/eventstore/types';
+import { inTransaction } from '../../engine/eventstore/transaction';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
 import { shop } from '../../domain/registry';
 
@@ -16,22 +16,12 @@ afterAll(async () => {
   await api?.close();
 });
 
-async function requestedEvent(bulkId: string) {
-  const events = await readStream(api.database.pool, `bulk-${bulkId}`);
-  expect(events.map((event) => event.type)).toEqual(['DisableAllCustomersRequested']);
-  return events[0] as unknown as StoredEvent<
-    'DisableAllCustomersRequested',
-    DisableAllCustomersRequested['data']
-  >;
-}
-
-async function requestBulk(reason = 'compliance sweep', headers: Record<string, string> = {}) {
-  const response = await api.request({
-    method: 'POST',
-    url: '/bulk/disable-all-customers',
-    headers,
-    payload: { reason },
-  });
+async function requestBulk(
+  params: Record<string, unknown> = { reason: 'compliance sweep' },
+  task = 'disable-all-customers',
+  headers: Record<string, string> = {},
+) {
+  const response = await api.request({ method: 'POST', url: `/bulk/${task}`, headers, payload: params });
   expect(response.statusCode).toBe(202);
   return response.json() as { bulkId: string; workflowId: string; uiUrl: string | null };
 }
@@ -40,16 +30,43 @@ async function requestBulk(reason = 'compliance sweep', headers: Record<string, 
 async function startIdleBulkWorkflow(bulkId: string) {
   const workflowId = `disable-all-customers:${bulkId}`;
   api.trackWorkflow(workflowId);
-  return api.temporal.client.workflow.start('disableAllCustomers', {
+  return api.temporal.client.workflow.start('bulkTask', {
     workflowId,
     taskQueue: api.temporal.taskQueue,
-    args: [{ bulkId, reason: 'r', asOf: { transactionId: '0', globalPosition: '0' }, correlationId: 'c' }],
+    args: [{}],
   });
 }
 
-describe('POST /bulk/disable-all-customers', () => {
+const sendAsTest = (command: Parameters<typeof shop.streamIdFor>[0]) =>
+  handleCommand(api.database.pool, shop, {
+    commandId: randomUUID(),
+    command,
+    metadata: { correlationId: 'c', causationId: 'c', actor: 'test' },
+  });
+
+describe('GET /bulk-tasks', () => {
+  test('lists every task with its route and parameter schema', async () => {
+    const response = await api.request({ method: 'GET', url: '/bulk-tasks' });
+    expect(response.statusCode).toBe(200);
+    const tasks = response.json().items as Array<{
+      name: string;
+      route: string;
+      params: { required: string[] };
+    }>;
+    expect(tasks.map((task) => [task.name, task.route, task.params.required])).toEqual([
+      ['disable-all-customers', '/bulk/disable-all-customers', ['reason']],
+      ['enable-customers', '/bulk/enable-customers', ['reason', 'disabledReason']],
+    ]);
+    expect(tasks[0]).toMatchObject({
+      title: 'Disable all customers',
+      description: expect.stringMatching(/\w/),
+    });
+  });
+});
+
+describe('POST /bulk/:task', () => {
   test('records the request and answers 202 with the saga to watch', async () => {
-    const accepted = await requestBulk('fraud ring');
+    const accepted = await requestBulk({ reason: 'fraud ring' });
     expect(accepted.bulkId).toMatch(/^[0-9a-f-]{36}$/);
     const workflowId = `disable-all-customers:${accepted.bulkId}`;
     expect(accepted).toEqual({
@@ -57,18 +74,37 @@ describe('POST /bulk/disable-all-customers', () => {
       workflowId,
       uiUrl: `${uiUrl}/namespaces/${api.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
     });
-    const event = await requestedEvent(accepted.bulkId);
-    expect(event.data).toEqual({
-      bulkId: accepted.bulkId,
-      reason: 'fraud ring',
-      customerSet: 'registeredBeforeRequest',
+    const events = await readStream(api.database.pool, `bulk-${accepted.bulkId}`);
+    expect(events.map((event) => [event.type, event.data])).toEqual([
+      [
+        'BulkTaskRequested',
+        {
+          bulkId: accepted.bulkId,
+          task: 'disable-all-customers',
+          params: { reason: 'fraud ring' },
+          scope: 'asOfRequest',
+        },
+      ],
+    ]);
+  });
+
+  test('enable-customers takes its own parameters', async () => {
+    const accepted = await requestBulk(
+      { reason: 'appeal', disabledReason: 'fraud ring' },
+      'enable-customers',
+    );
+    expect(accepted.workflowId).toBe(`enable-customers:${accepted.bulkId}`);
+    const [event] = await readStream(api.database.pool, `bulk-${accepted.bulkId}`);
+    expect(event!.data).toMatchObject({
+      task: 'enable-customers',
+      params: { reason: 'appeal', disabledReason: 'fraud ring' },
     });
   });
 
   test('the same Idempotency-Key twice is one bulk; with another reason it is a 409', async () => {
     const key = randomUUID();
     const before = await api.writes();
-    const first = await requestBulk('same', { 'idempotency-key': key });
+    const first = await requestBulk({ reason: 'same' }, 'disable-all-customers', { 'idempotency-key': key });
     const second = await api.request({
       method: 'POST',
       url: '/bulk/disable-all-customers',
@@ -92,17 +128,29 @@ describe('POST /bulk/disable-all-customers', () => {
   });
 
   test.each([
-    [{}, "body must have required property 'reason'"],
-    [{ reason: '' }, 'body/reason must NOT have fewer than 1 characters'],
-    [{ reason: ' \t ' }, 'body/reason must contain a non-space character'],
-    [{ reason: 7 }, 'body/reason must be string'],
-    [{ reason: 'r', dryRun: true }, "body must NOT have additional properties ('dryRun')"],
-  ])('rejects %j with a 400 and writes nothing', async (payload, message) => {
-    await expectRejectedWithoutWrites(
-      api,
-      { method: 'POST', url: '/bulk/disable-all-customers', payload },
-      message,
-    );
+    ['disable-all-customers', {}, "body must have required property 'reason'"],
+    ['disable-all-customers', { reason: '' }, 'body/reason must NOT have fewer than 1 characters'],
+    ['disable-all-customers', { reason: ' \t ' }, 'body/reason must contain a non-space character'],
+    ['disable-all-customers', { reason: 7 }, 'body/reason must be string'],
+    [
+      'disable-all-customers',
+      { reason: 'r', dryRun: true },
+      "body must NOT have additional properties ('dryRun')",
+    ],
+    ['enable-customers', { reason: 'r' }, "body must have required property 'disabledReason'"],
+  ])('%s rejects %j with a 400 and writes nothing', async (task, payload, message) => {
+    await expectRejectedWithoutWrites(api, { method: 'POST', url: `/bulk/${task}`, payload }, message);
+  });
+
+  test('a task nobody registered is a 404 naming the tasks there are, and writes nothing', async () => {
+    const before = await api.writes();
+    const response = await api.request({ method: 'POST', url: '/bulk/delete-everything', payload: {} });
+    expect(response.statusCode).toBe(404);
+    expect(response.json()).toMatchObject({
+      error: 'UnknownBulkTask',
+      details: { task: 'delete-everything', tasks: ['disable-all-customers', 'enable-customers'] },
+    });
+    expect(await api.writes()).toEqual(before);
   });
 });
 
@@ -113,32 +161,31 @@ describe('GET /bulk/:bulkId', () => {
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       bulkId,
+      task: 'disable-all-customers',
+      params: { reason: 'compliance sweep' },
       status: 'requested',
       total: 0,
       processed: 0,
-      disabled: 0,
-      alreadyDisabled: 0,
+      changed: 0,
+      unchanged: 0,
       failed: 0,
       failures: [],
+      failureReason: null,
       source: 'aggregate',
       workflowId,
       uiUrl: expect.stringContaining(encodeURIComponent(workflowId)),
     });
   });
 
-  test('after the saga recorded its outcome (and is gone), the aggregate has the final counts', async () => {
+  test('after the saga recorded its outcome, the aggregate has the final counts', async () => {
     const { bulkId } = await requestBulk();
-    await handleCommand(api.database.pool, shop, {
-      commandId: randomUUID(),
-      command: {
-        type: 'CompleteBulkOperation',
-        data: {
-          bulkId,
-          counts: { total: 5, disabled: 3, alreadyDisabled: 1, failed: 1 },
-          failures: [{ customerId: 'c-9', reason: 'ConcurrencyConflict' }],
-        },
+    await sendAsTest({
+      type: 'CompleteBulkTask',
+      data: {
+        bulkId,
+        counts: { total: 5, changed: 3, unchanged: 1, failed: 1 },
+        failures: [{ itemId: 'c-9', reason: 'ConcurrencyConflict' }],
       },
-      metadata: { correlationId: 'c', causationId: 'c', actor: 'test' },
     });
     const response = await api.request({ method: 'GET', url: `/bulk/${bulkId}` });
     expect(response.json()).toMatchObject({
@@ -146,18 +193,61 @@ describe('GET /bulk/:bulkId', () => {
       status: 'completed',
       total: 5,
       processed: 5,
-      disabled: 3,
-      alreadyDisabled: 1,
+      changed: 3,
+      unchanged: 1,
       failed: 1,
-      failures: [{ customerId: 'c-9', reason: 'ConcurrencyConflict' }],
+      failures: [{ itemId: 'c-9', reason: 'ConcurrencyConflict' }],
       source: 'aggregate',
+    });
+  });
+
+  test('a run recorded before bulk tasks were generic reads as a disable-all-customers task', async () => {
+    const bulkId = randomUUID();
+    const metadata = (type: string) => ({
+      eventId: randomUUID(),
+      commandId: randomUUID(),
+      commandType: type,
+      correlationId: 'legacy',
+      causationId: 'legacy',
+      actor: 'http',
+    });
+    await inTransaction(api.database.pool, (client) =>
+      appendToStream(client, `bulk-${bulkId}`, 0, [
+        {
+          type: 'DisableAllCustomersRequested',
+          data: { bulkId, reason: 'old sweep', customerSet: 'registeredBeforeRequest' },
+          metadata: metadata('RequestDisableAllCustomers'),
+        },
+        {
+          type: 'BulkOperationCompleted',
+          data: {
+            bulkId,
+            counts: { total: 4, disabled: 2, alreadyDisabled: 1, failed: 1 },
+            failures: [{ customerId: 'c-4', reason: 'CustomerNotFound' }],
+          },
+          metadata: metadata('CompleteBulkOperation'),
+        },
+      ]),
+    );
+    const response = await api.request({ method: 'GET', url: `/bulk/${bulkId}` });
+    expect(response.json()).toMatchObject({
+      bulkId,
+      task: 'disable-all-customers',
+      params: { reason: 'old sweep' },
+      status: 'completed',
+      total: 4,
+      changed: 2,
+      unchanged: 1,
+      failed: 1,
+      failures: [{ itemId: 'c-4', reason: 'CustomerNotFound' }],
+      workflowId: `disable-all-customers:${bulkId}`,
     });
   });
 
   test('an unknown bulk is a 404', async () => {
     const response = await api.request({ method: 'GET', url: `/bulk/${randomUUID()}` });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ error: 'BulkOperationNotFound' });
+    expect(response.json()).toMatchObject({ error: 'BulkTaskNotFound' });
   });
 
   test('a running saga that cannot answer its query (no worker) is a 503, not a stale answer', async () => {
@@ -181,7 +271,7 @@ describe('POST /bulk/:bulkId/pause|resume|cancel', () => {
   test.each(['pause', 'resume', 'cancel'])('%s of an unknown bulk is a 404', async (action) => {
     const response = await api.request({ method: 'POST', url: `/bulk/${randomUUID()}/${action}` });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ error: 'BulkOperationNotFound' });
+    expect(response.json()).toMatchObject({ error: 'BulkTaskNotFound' });
   });
 
   test('a bulk whose saga has not started yet is a 404 that says so', async () => {
@@ -194,19 +284,15 @@ describe('POST /bulk/:bulkId/pause|resume|cancel', () => {
     });
   });
 
-  test('a bulk that already ended (workflow gone) is a 409', async () => {
+  test('a bulk that already ended is a 409', async () => {
     const { bulkId } = await requestBulk();
-    await handleCommand(api.database.pool, shop, {
-      commandId: randomUUID(),
-      command: {
-        type: 'CancelBulkOperation',
-        data: { bulkId, counts: { total: 2, disabled: 1, alreadyDisabled: 0, failed: 0 } },
-      },
-      metadata: { correlationId: 'c', causationId: 'c', actor: 'test' },
+    await sendAsTest({
+      type: 'CancelBulkTask',
+      data: { bulkId, counts: { total: 2, changed: 1, unchanged: 0, failed: 0 } },
     });
     const response = await api.request({ method: 'POST', url: `/bulk/${bulkId}/resume` });
     expect(response.statusCode).toBe(409);
-    expect(response.json()).toMatchObject({ error: 'BulkOperationClosed' });
+    expect(response.json()).toMatchObject({ error: 'BulkTaskClosed', details: { status: 'CANCELLED' } });
   });
 
   test('a closed workflow is a 409 naming its status', async () => {
@@ -216,7 +302,7 @@ describe('POST /bulk/:bulkId/pause|resume|cancel', () => {
     const response = await api.request({ method: 'POST', url: `/bulk/${bulkId}/cancel` });
     expect(response.statusCode).toBe(409);
     expect(response.json()).toMatchObject({
-      error: 'BulkOperationClosed',
+      error: 'BulkTaskClosed',
       message: expect.stringContaining('TERMINATED'),
       details: { bulkId, status: 'TERMINATED' },
     });

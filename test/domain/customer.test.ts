@@ -1,5 +1,5 @@
 import { customerAggregate, type CustomerEvent } from '../../domain/customer/customer';
-import { specFor } from './givenWhenThen';
+import { specFor } from '../../engine/testing/givenWhenThen';
 
 const spec = specFor(customerAggregate);
 const registered: CustomerEvent = {
@@ -91,6 +91,31 @@ describe('customer', () => {
         .given([])
         .when({ type: 'EnableCustomer', data: { customerId: 'c9' } })
         .thenRejects({ kind: 'notFound', code: 'CustomerNotFound' });
+    });
+
+    test('records why, when told', () => {
+      spec
+        .given([registered, disabled])
+        .when({ type: 'EnableCustomer', data: { customerId: 'c1', reason: 'appeal upheld' } })
+        .then([{ type: 'CustomerEnabled', data: { customerId: 'c1', reason: 'appeal upheld' } }]);
+    });
+
+    test('with ifDisabledFor, enables only a customer disabled for that reason now', () => {
+      const reason = 'fraud';
+      spec
+        .given([registered, disabled])
+        .when({ type: 'EnableCustomer', data: { customerId: 'c1', ifDisabledFor: reason } })
+        .then([{ type: 'CustomerEnabled', data: { customerId: 'c1' } }]);
+      const disabledAgain = {
+        type: 'CustomerDisabled',
+        data: { customerId: 'c1', reason: 'chargeback' },
+      } as const;
+      const enabled = { type: 'CustomerEnabled', data: { customerId: 'c1' } } as const;
+      // Enabled and disabled again for another reason since the bulk task read its set: left alone.
+      spec
+        .given([registered, disabled, enabled, disabledAgain])
+        .when({ type: 'EnableCustomer', data: { customerId: 'c1', ifDisabledFor: reason } })
+        .then([]);
     });
   });
 });

@@ -1,6 +1,6 @@
 import { fold } from '../../engine/aggregate/decider';
 import { availability, inventoryAggregate, type InventoryEvent } from '../../domain/inventory/inventory';
-import { specFor } from './givenWhenThen';
+import { specFor } from '../../engine/testing/givenWhenThen';
 
 const spec = specFor(inventoryAggregate);
 const received = (quantity: number): InventoryEvent => ({

@@ -1,6 +1,6 @@
 import { orderAggregate, type OrderCommand, type OrderEvent, type OrderLine } from '../../domain/order/order';
 import type { ShippingAddress } from '../../domain/shipment/shipment';
-import { specFor } from './givenWhenThen';
+import { specFor } from '../../engine/testing/givenWhenThen';
 
 const spec = specFor(orderAggregate);
 const shippingAddress: ShippingAddress = {

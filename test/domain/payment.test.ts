@@ -1,6 +1,6 @@
 import { paymentAggregate, type PaymentCommand, type PaymentEvent } from '../../domain/payment/payment';
 import { isSupportedPaymentMethod, supportedPaymentMethods } from '../../domain/payment/paymentMethods';
-import { attempt, specFor } from './givenWhenThen';
+import { attempt, specFor } from '../../engine/testing/givenWhenThen';
 
 const spec = specFor(paymentAggregate);
 const authorized = (paymentMethod = 'pm_card_ok'): PaymentEvent => ({

@@ -1,4 +1,4 @@
-import { bulkAggregate } from '../../domain/bulk/bulk';
+import { bulkTaskAggregate } from '../../engine/bulk/bulkTaskAggregate';
 import {
   customerAggregate,
   type CustomerCommand,
@@ -14,7 +14,7 @@ import { defineAggregate } from '../../engine/aggregate/aggregate';
 import { createRegistry } from '../../engine/aggregate/registry';
 
 const address = { name: 'A', line1: 'L', city: 'C', postalCode: 'P', country: 'GB' };
-const counts = { total: 0, disabled: 0, alreadyDisabled: 0, failed: 0 };
+const counts = { total: 0, changed: 0, unchanged: 0, failed: 0 };
 
 // One command of each of the shop's types today (an aggregate added later routes the same way).
 const samples: Partial<{ [Type in CommandType]: Extract<DomainCommand, { type: Type }>['data'] }> = {
@@ -40,9 +40,10 @@ const samples: Partial<{ [Type in CommandType]: Extract<DomainCommand, { type: T
   },
   ConfirmOrder: { orderId: 'o-1' },
   CancelOrder: { orderId: 'o-1', reason: 'r' },
-  RequestDisableAllCustomers: { bulkId: 'b-1', reason: 'r' },
-  CompleteBulkOperation: { bulkId: 'b-1', counts, failures: [] },
-  CancelBulkOperation: { bulkId: 'b-1', counts },
+  RequestBulkTask: { bulkId: 'b-1', task: 'disable-all-customers', params: { reason: 'r' } },
+  CompleteBulkTask: { bulkId: 'b-1', counts, failures: [] },
+  CancelBulkTask: { bulkId: 'b-1', counts },
+  FailBulkTask: { bulkId: 'b-1', counts, failures: [], reason: 'r' },
 };
 const commands = Object.entries(samples).map(([type, data]) => ({ type, data }) as DomainCommand);
 
@@ -63,9 +64,10 @@ const expectedStreams: Partial<Record<CommandType, string>> = {
   PlaceOrder: 'order-o-1',
   ConfirmOrder: 'order-o-1',
   CancelOrder: 'order-o-1',
-  RequestDisableAllCustomers: 'bulk-b-1',
-  CompleteBulkOperation: 'bulk-b-1',
-  CancelBulkOperation: 'bulk-b-1',
+  RequestBulkTask: 'bulk-b-1',
+  CompleteBulkTask: 'bulk-b-1',
+  CancelBulkTask: 'bulk-b-1',
+  FailBulkTask: 'bulk-b-1',
 };
 
 const aggregates = {
@@ -74,7 +76,7 @@ const aggregates = {
   payment: paymentAggregate,
   shipment: shipmentAggregate,
   order: orderAggregate,
-  bulk: bulkAggregate,
+  bulk: bulkTaskAggregate,
 };
 
 describe('registry', () => {

@@ -1,5 +1,5 @@
 import { shipmentAggregate, type ShipmentEvent, type ShippingAddress } from '../../domain/shipment/shipment';
-import { specFor } from './givenWhenThen';
+import { specFor } from '../../engine/testing/givenWhenThen';
 
 const spec = specFor(shipmentAggregate);
 const address: ShippingAddress = {

@@ -147,13 +147,13 @@ test('a bulk task over HTTP: requested, paused, resumed, completed, and the read
       status: string;
       total: number;
       processed: number;
-      disabled: number;
-      alreadyDisabled: number;
+      changed: number;
+      unchanged: number;
     }>('GET', `/bulk/${bulkId}`);
     return progress.body.status === 'completed' ? progress.body : undefined;
   }, 60_000);
   expect(done.processed).toBe(done.total);
-  expect(done.disabled + done.alreadyDisabled).toBe(done.total);
+  expect(done.changed + done.unchanged).toBe(done.total);
   expect(done.total).toBeGreaterThanOrEqual(100);
 
   const active = await eventually(async () => {

@@ -181,7 +181,7 @@ test('every backend terminated again and again during a bulk task and a stream o
 
   const done = await eventually(
     async () => {
-      const progress = await call<{ status: string; total: number; processed: number; disabled: number }>(
+      const progress = await call<{ status: string; total: number; processed: number; changed: number }>(
         'GET',
         `/bulk/${bulkId}`,
       );
@@ -211,7 +211,7 @@ test('every backend terminated again and again during a bulk task and a stream o
   expect((await call<{ status: string }>('GET', '/health')).status).toBe(200);
 
   // The bulk task counted every customer registered before it, and disabled each exactly once.
-  expect(done).toMatchObject({ total: customers, processed: customers, disabled: customers });
+  expect(done).toMatchObject({ total: customers, processed: customers, changed: customers });
   const disabledPerStream = await eventCounts(
     `select stream_id as key, count(*) from events where event_type = 'CustomerDisabled' group by stream_id`,
     [],

@@ -31,12 +31,23 @@ test.each([
     'engine/eventstore/x.ts',
     "import { customersProjection } from '../../projections/customers/customersProjection';",
   ],
+  ['engine/bulk/x.ts', "import { shopBulkTasks } from '../../bulkTasks';"],
+  ['engine/x.ts', "import { shopProjections } from '../projections';"],
 ])('%s may not import the application: %s', async (file, source) => {
   const messages = await restrictedImports(
     file,
     `${source}\nexport const used = [${source.match(/\{ (\w+) \}/)![1]}];\n`,
   );
   expect(messages).toEqual([expect.stringMatching(/engine\/ imports nothing from the application/)]);
+});
+
+test("the engine's own sub-folders are not mistaken for the application's", async () => {
+  expect(
+    await restrictedImports(
+      'engine/bulk/x.ts',
+      "import { runProjection } from '../projections/projectionRunner';\nexport { runProjection };\n",
+    ),
+  ).toEqual([]);
 });
 
 test('the application may import the engine, and domain/ only its pure part', async () => {
@@ -56,6 +67,18 @@ test('the application may import the engine, and domain/ only its pure part', as
     await restrictedImports(
       'domain/x.ts',
       "import { readStream } from '../engine/eventstore/readStream';\nexport { readStream };\n",
+    ),
+  ).toEqual([expect.stringMatching(/domain\/ is pure/)]);
+  expect(
+    await restrictedImports(
+      'domain/x.ts',
+      "import { bulkTaskAggregate } from '../engine/bulk/bulkTaskAggregate';\nexport { bulkTaskAggregate };\n",
+    ),
+  ).toEqual([]);
+  expect(
+    await restrictedImports(
+      'domain/x/y.ts',
+      "import { bulkTask } from '../../engine/bulk/bulkTaskWorkflow';\nexport { bulkTask };\n",
     ),
   ).toEqual([expect.stringMatching(/domain\/ is pure/)]);
 });

@@ -3,7 +3,7 @@ import type { DomainEvent } from '../../domain/registry';
 import { sagaKit, sagasIn, triggersOf } from '../../engine/saga/defineSaga';
 import type { EventSignal } from '../../engine/saga/eventSignal';
 import type { TriggerEvent } from '../../engine/relay/trigger';
-import { shopSagas, shopTriggers } from '../../workflows/sagas';
+import { shopApplication } from '../../worker/application';
 
 interface LoyaltyInput {
   orderId: string;
@@ -55,7 +55,28 @@ describe('typed triggers', () => {
       searchAttributes: { sagaType: 'awardLoyaltyPoints', aggregateId: 'order-o-1', correlationId: 'corr-1' },
       summary: 'Award points for o-1',
       details: 'Started by **OrderPlaced** (event e-1, position 9007199254740993).\n\n1250 cents',
+      whenFinished: 'ignore',
     });
+  });
+
+  test('`when` leaves some events of the type alone; `whenFinished` says whether a finished saga runs again', () => {
+    const loyalty = defineSaga({
+      workflowType: 'awardLoyaltyPoints',
+      workflow: awardLoyaltyPoints,
+      workflowId: (orderId) => `loyalty:${orderId}`,
+      aggregateId: (orderId) => `order-${orderId}`,
+      summary: (orderId) => `Award points for ${orderId}`,
+      whenFinished: 'startAgain',
+    }).startedBy('OrderPlaced', {
+      name: 'big-orders-award-points',
+      key: 'orderId',
+      when: (event) => event.data.totalCents >= 1000,
+      input: (event, _settings, orderId) => ({ orderId, correlationId: event.correlationId, points: 1 }),
+    });
+    const [trigger] = loyalty.triggers;
+    expect(trigger!.appliesTo!(placed)).toBe(true);
+    expect(trigger!.appliesTo!({ ...placed, data: { orderId: 'o-1', totalCents: 999 } })).toBe(false);
+    expect(trigger!.plan(placed, {}).whenFinished).toBe('startAgain');
   });
 
   test('signal-with-start carries the event, and an event without its key is refused (to be parked)', () => {
@@ -132,9 +153,9 @@ describe('typed triggers', () => {
 
 describe('the saga list', () => {
   test('is read from the workflows module, each saga exported under its workflow type', () => {
-    expect(shopSagas.map((s) => s.workflowType).sort()).toEqual(['disableAllCustomers', 'orderFulfillment']);
-    expect(shopTriggers.map((t) => t.name).sort()).toEqual([
-      'disable-all-customers-requested-starts-bulk',
+    expect(shopApplication.sagas.map((s) => s.workflowType).sort()).toEqual(['bulkTask', 'orderFulfillment']);
+    expect(shopApplication.triggers.map((t) => t.name).sort()).toEqual([
+      'bulk-task-requested-starts-run',
       'order-placed-starts-fulfillment',
       'shipment-dispatched-signals-fulfillment',
     ]);

@@ -3,18 +3,17 @@ import { customerAggregate, type CustomerEvent } from '../../domain/customer/cus
 import type { DomainCommand } from '../../domain/registry';
 import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { customersProjection } from '../../projections/customers/customersProjection';
+import { getCustomerView } from '../../projections/customers/customersReadModel';
 import {
-  applyCustomerEvents,
-  customersProjection,
-  customersProjectionId,
-  resetCustomersReadModel,
-} from '../../projections/customers/customersProjection';
+  customersDisabledForBeforeRequest,
+  customersRegisteredBeforeRequest,
+} from '../../projections/customers/customerSets';
 import {
-  countCustomersAsOf,
-  customersReadModelPosition,
-  getCustomerView,
-  pageCustomerIdsAsOf,
-} from '../../projections/customers/customersReadModel';
+  projectionPosition,
+  resetProjection,
+  runProjection,
+} from '../../engine/projections/projectionRunner';
 import { readLogAfter } from '../../engine/eventstore/readLog';
 import { readStream } from '../../engine/eventstore/readStream';
 import { LogSubscription } from '../../engine/eventstore/subscription';
@@ -108,11 +107,14 @@ async function logEnd(): Promise<LogPosition> {
  * briefly hold the readable horizon back). */
 async function catchUpFully(): Promise<number> {
   const end = await logEnd();
-  const projection = customersProjection(database.pool);
+  const projection = runProjection(database.pool, customersProjection);
   let processed = 0;
   await waitFor(
     'the projection to reach the end of the log',
-    async () => ((processed += await projection.catchUp()), await customersReadModelPosition(database.pool)),
+    async () => (
+      (processed += await projection.catchUp()),
+      await projectionPosition(database.pool, customersProjection)
+    ),
     (position) =>
       position.transactionId === end.transactionId && position.globalPosition === end.globalPosition,
   );
@@ -150,22 +152,22 @@ test('the projection builds the customers table from the log', async () => {
     disabledReason: 'fraud',
     version: 2,
   });
-  expect(await customersReadModelPosition(database.pool)).toEqual(await logEnd());
+  expect(await projectionPosition(database.pool, customersProjection)).toEqual(await logEnd());
   // Caught up: another pass finds nothing to do.
-  expect(await customersProjection(database.pool).catchUp()).toBe(0);
+  expect(await runProjection(database.pool, customersProjection).catchUp()).toBe(0);
 });
 
 test('rows and checkpoint move together: a failed batch changes neither', async () => {
   const before = await customerRows();
-  const checkpointBefore = await loadCheckpoint(database.pool, customersProjectionId);
+  const checkpointBefore = await loadCheckpoint(database.pool, customersProjection.subscriptionId);
   await register('c-14');
   await run({ type: 'DisableCustomer', data: { customerId: 'c-02', reason: 'late' } });
 
   const failing = new LogSubscription(database.pool, {
-    subscriptionId: customersProjectionId,
+    subscriptionId: customersProjection.subscriptionId,
     transactional: true,
     handleBatch: async (events, client) => {
-      await applyCustomerEvents(client!, events);
+      await customersProjection.apply(client!, events);
       throw new Error('crash after the rows were written');
     },
   });
@@ -180,21 +182,21 @@ test('rows and checkpoint move together: a failed batch changes neither', async 
   );
   expect(failure).toMatchObject({ message: 'crash after the rows were written' });
   expect(await customerRows()).toEqual(before);
-  expect(await loadCheckpoint(database.pool, customersProjectionId)).toEqual(checkpointBefore);
+  expect(await loadCheckpoint(database.pool, customersProjection.subscriptionId)).toEqual(checkpointBefore);
 
   expect(await catchUpFully()).toBe(2);
   expect(await customerRows()).toEqual(await expectedRows([...firstCustomers, 'c-14']));
   expect(await getCustomerView(database.pool, 'c-02')).toMatchObject({ status: 'disabled', version: 2 });
-  asOfFirst = await customersReadModelPosition(database.pool);
+  asOfFirst = await projectionPosition(database.pool, customersProjection);
 });
 
 test('a reset rebuilds the identical table from position 0', async () => {
   const built = await customerRows();
   expect(built).toHaveLength(7);
 
-  await resetCustomersReadModel(database.pool);
+  await resetProjection(database.pool, customersProjection);
   expect(await customerRows()).toEqual([]);
-  expect(await customersReadModelPosition(database.pool)).toEqual(logStart);
+  expect(await projectionPosition(database.pool, customersProjection)).toEqual(logStart);
 
   expect(await catchUpFully()).toBe(6 + 4 + 2);
   expect(await customerRows()).toEqual(built);
@@ -203,13 +205,18 @@ test('a reset rebuilds the identical table from position 0', async () => {
 test('paging the customers as of a position excludes later registrations, each id once, in order', async () => {
   for (const customerId of laterCustomers) await register(customerId);
   await catchUpFully();
-  const now = await customersReadModelPosition(database.pool);
-  expect(await countCustomersAsOf(database.pool, now)).toBe(12);
+  const now = await projectionPosition(database.pool, customersProjection);
+  expect(await customersRegisteredBeforeRequest.count(database.pool, { asOf: now, params: {} })).toBe(12);
 
   async function pageAll(asOf: LogPosition, limit: number): Promise<string[][]> {
     const pages: string[][] = [];
     for (let after: string | null = null; ;) {
-      const page = await pageCustomerIdsAsOf(database.pool, asOf, after, limit);
+      const page = await customersRegisteredBeforeRequest.page(
+        database.pool,
+        { asOf, params: {} },
+        after,
+        limit,
+      );
       if (page.length === 0) return pages;
       pages.push(page);
       after = page[page.length - 1]!;
@@ -224,7 +231,9 @@ test('paging the customers as of a position excludes later registrations, each i
     firstSet.slice(6),
   ]);
   expect((await pageAll(asOfFirst, 1)).flat()).toEqual(firstSet);
-  expect(await countCustomersAsOf(database.pool, asOfFirst)).toBe(firstSet.length);
+  expect(await customersRegisteredBeforeRequest.count(database.pool, { asOf: asOfFirst, params: {} })).toBe(
+    firstSet.length,
+  );
 
   const everyone = [...firstSet, ...laterCustomers].sort();
   expect((await pageAll(now, 5)).flat()).toEqual(everyone);
@@ -235,7 +244,31 @@ test('paging the customers as of a position excludes later registrations, each i
   const beforeC13 = { ...atC13, globalPosition: String(BigInt(atC13.globalPosition) - 1n) };
   expect((await pageAll(atC13, 100)).flat()).toContain('c-13');
   expect((await pageAll(beforeC13, 100)).flat()).not.toContain('c-13');
-  expect(await countCustomersAsOf(database.pool, atC13)).toBe(
-    (await countCustomersAsOf(database.pool, beforeC13)) + 1,
+  expect(await customersRegisteredBeforeRequest.count(database.pool, { asOf: atC13, params: {} })).toBe(
+    (await customersRegisteredBeforeRequest.count(database.pool, { asOf: beforeC13, params: {} })) + 1,
   );
+});
+
+test('the customers disabled for a reason as of a position: later disables and other reasons stay out', async () => {
+  const ids = ['d-1', 'd-2', 'd-3', 'd-4', 'd-5'];
+  for (const customerId of ids) await register(customerId);
+  await run({ type: 'DisableCustomer', data: { customerId: 'd-1', reason: 'sweep' } });
+  await run({ type: 'DisableCustomer', data: { customerId: 'd-2', reason: 'other' } });
+  await run({ type: 'DisableCustomer', data: { customerId: 'd-3', reason: 'sweep' } });
+  await run({ type: 'DisableCustomer', data: { customerId: 'd-4', reason: 'sweep' } });
+  await run({ type: 'EnableCustomer', data: { customerId: 'd-4' } });
+  await catchUpFully();
+  const asOf = await projectionPosition(database.pool, customersProjection);
+  // After the request: d-5 disabled for the same reason, d-1 enabled and disabled again.
+  await run({ type: 'DisableCustomer', data: { customerId: 'd-5', reason: 'sweep' } });
+  await run({ type: 'EnableCustomer', data: { customerId: 'd-3' } });
+  await catchUpFully();
+
+  const scope = { asOf, params: { disabledReason: 'sweep' } };
+  // d-3 was in the set but is enabled now: the set only shrinks. d-5's disable came after the request.
+  expect(await customersDisabledForBeforeRequest.page(database.pool, scope, null, 10)).toEqual(['d-1']);
+  expect(await customersDisabledForBeforeRequest.count(database.pool, scope)).toBe(1);
+  const now = { asOf: await projectionPosition(database.pool, customersProjection), params: scope.params };
+  expect(await customersDisabledForBeforeRequest.page(database.pool, now, null, 10)).toEqual(['d-1', 'd-5']);
+  expect(await customersDisabledForBeforeRequest.page(database.pool, now, 'd-1', 10)).toEqual(['d-5']);
 });

@@ -72,7 +72,43 @@ test('an event type without upcasters is returned unchanged', () => {
   expect(upcast(unknown, table)).toBe(unknown);
 });
 
-test('the production table is empty, so events pass through it unchanged', () => {
+test("a renamed type reads as the new one, through the old type's upcasters first and the new one's after", () => {
+  const renamed = {
+    PersonSignedUp: (data: unknown) => ({
+      type: 'PersonRegistered',
+      data: { name: (data as { fullName: string }).fullName },
+    }),
+  };
+  const legacy = { PersonSignedUp: { 1: (data: unknown) => ({ fullName: (data as { n: string }).n }) } };
+  const old = stored('PersonSignedUp', 1, { n: 'Ada Lovelace' });
+  expect(upcast(old, { ...table, ...legacy }, renamed)).toEqual({
+    ...old,
+    type: 'PersonRegistered',
+    schemaVersion: 3,
+    data: { firstName: 'Ada', lastName: 'Lovelace', country: 'NL' },
+  });
+  // Own properties only: an event type named like an Object.prototype member is left alone.
+  const odd = stored('constructor', 1, { x: 1 });
+  expect(upcast(odd, table, renamed)).toBe(odd);
+});
+
+test('the shop reads its pre-engine bulk events as bulk-task events', () => {
+  const completed = stored('BulkOperationCompleted', 1, {
+    bulkId: 'b-1',
+    counts: { total: 3, disabled: 1, alreadyDisabled: 1, failed: 1 },
+    failures: [{ customerId: 'c-3', reason: 'CustomerNotFound' }],
+  });
+  expect(upcast(completed, shopEventSchemas.upcasters, shopEventSchemas.renamed)).toMatchObject({
+    type: 'BulkTaskCompleted',
+    data: {
+      bulkId: 'b-1',
+      counts: { total: 3, changed: 1, unchanged: 1, failed: 1 },
+      failures: [{ itemId: 'c-3', reason: 'CustomerNotFound' }],
+    },
+  });
+});
+
+test('the production upcaster table is empty, so current events pass through unchanged', () => {
   expect(shopEventSchemas.upcasters).toEqual({});
   const event = stored('CustomerRegistered', 1, { customerId: 'c-1', name: 'Ada', email: 'a@example.test' });
   expect(upcast(event)).toBe(event);

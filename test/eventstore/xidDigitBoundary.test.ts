@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { customersProjection } from '../../projections/customers/customersProjection';
-import { countCustomersAsOf, getCustomerView } from '../../projections/customers/customersReadModel';
+import { getCustomerView } from '../../projections/customers/customersReadModel';
+import { customersRegisteredBeforeRequest } from '../../projections/customers/customerSets';
+import { runProjection } from '../../engine/projections/projectionRunner';
 import { readableLogHead } from '../../engine/eventstore/logHead';
 import { LogSubscription } from '../../engine/eventstore/subscription';
 import type { StoredEvent } from '../../engine/eventstore/types';
@@ -86,13 +88,15 @@ test('a subscriber far behind reads every event once, in commit order, with exac
 });
 
 test('the customers projection, far behind, misses no customer, and an as-of count over the head sees all', async () => {
-  const projection = customersProjection(db.pool, { batchSize: 25 });
+  const projection = runProjection(db.pool, customersProjection, { batchSize: 25 });
   await projection.catchUp();
 
   const head = (await readableLogHead(db.pool))!;
   const positions = await loggedPositions();
   expect(head).toEqual(positions[positions.length - 1]);
-  expect(await countCustomersAsOf(db.pool, head)).toBe(registrations);
+  expect(await customersRegisteredBeforeRequest.count(db.pool, { asOf: head, params: {} })).toBe(
+    registrations,
+  );
   for (const customerId of [customerIds[0]!, customerIds[registrations / 2]!, customerIds.at(-1)!]) {
     expect(await getCustomerView(db.pool, customerId)).toMatchObject({ customerId, status: 'active' });
   }

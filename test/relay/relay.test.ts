@@ -5,7 +5,7 @@ import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../en
 import { readLogAfter } from '../../engine/eventstore/readLog';
 import { logStart } from '../../engine/eventstore/types';
 import { relaySubscriptionId } from '../../engine/relay/relay';
-import { shopTriggers } from '../../workflows/sagas';
+import { shopApplication } from '../../worker/application';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { eventTypes, placeOrder, registerCustomer, sagaOf, stock } from '../sagas/orderScenario';
@@ -41,7 +41,7 @@ test('the same OrderPlaced delivered twice while the saga runs reaches one saga'
   const firstRun = (await saga.started()).runId;
 
   const placed = await storedEvent(`order-${orderId}`, 'OrderPlaced');
-  const [trigger] = shopTriggers.filter((t) => t.eventType === 'OrderPlaced');
+  const [trigger] = shopApplication.triggers.filter((t) => t.eventType === 'OrderPlaced');
   expect(await h.relay.deliver(placed, trigger!)).toBe('delivered');
   expect((await saga.handle.describe()).runId).toBe(firstRun);
 
@@ -51,7 +51,7 @@ test('the same OrderPlaced delivered twice while the saga runs reaches one saga'
   const dispatched = await eventually(
     async () => (await storedEvent(`shipment-${orderId}`, 'ShipmentDispatched')) ?? undefined,
   );
-  const [signalTrigger] = shopTriggers.filter((t) => t.eventType === 'ShipmentDispatched');
+  const [signalTrigger] = shopApplication.triggers.filter((t) => t.eventType === 'ShipmentDispatched');
   await h.relay.deliver(dispatched, signalTrigger!).catch(() => 'finished meanwhile');
 
   expect((await saga.result()).outcome).toBe('confirmed');

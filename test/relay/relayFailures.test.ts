@@ -17,7 +17,7 @@ import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { testTemporalSettings } from '../harness/temporal';
 import { okAddress } from '../sagas/orderScenario';
 import { shop } from '../../domain/registry';
-import { shopTriggers } from '../../workflows/sagas';
+import { shopApplication } from '../../worker/application';
 
 let db: TestDatabase;
 
@@ -59,7 +59,7 @@ test('while Temporal is down the relay keeps its checkpoint and parks nothing; i
   const connection = await Connection.connect({ address: server.address });
   const relay = new Relay(db.pool, new Client({ connection }), {
     taskQueue: 'nobody-polls',
-    triggers: shopTriggers,
+    triggers: shopApplication.triggers,
     retryDelayMs: 10,
     maxAttempts: 2,
   });
@@ -100,7 +100,7 @@ test('an event parked for a fixable reason is delivered by a replay once the cau
     const client = new Client({ connection, namespace });
     const relay = new Relay(db.pool, client, {
       taskQueue: 'nobody-polls',
-      triggers: shopTriggers,
+      triggers: shopApplication.triggers,
       retryDelayMs: 10,
       maxAttempts: 2,
     });

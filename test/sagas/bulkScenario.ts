@@ -1,21 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
-import {
-  disableAllCustomersWorkflowId,
-  type BulkProgress,
-} from '../../workflows/disableAllCustomers/contract';
+import type { BulkParams } from '../../engine/bulk/bulkTaskAggregate';
+import { bulkTaskWorkflowId, type BulkProgress } from '../../engine/bulk/contract';
 import { eventually, type SagaHarness } from '../harness/sagaHarness';
 import { shop } from '../../domain/registry';
 
+const envelope = (command: Parameters<SagaHarness['send']>[0]) => ({
+  commandId: randomUUID(),
+  command,
+  metadata: { correlationId: 'seed', causationId: 'seed', actor: 'test' },
+});
+
 /** Registers `count` customers (ids sort in registration order), the first `disabledCount` disabled. */
-export async function seedCustomers(h: SagaHarness, count: number, disabledCount = 0): Promise<string[]> {
+export async function seedCustomers(
+  h: SagaHarness,
+  count: number,
+  disabledCount = 0,
+  disabledReason = 'earlier',
+): Promise<string[]> {
   const prefix = randomUUID().slice(0, 8);
   const ids = Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(6, '0')}`);
-  const envelope = (command: Parameters<SagaHarness['send']>[0]) => ({
-    commandId: randomUUID(),
-    command,
-    metadata: { correlationId: 'seed', causationId: 'seed', actor: 'test' },
-  });
   for (let start = 0; start < ids.length; start += 500) {
     const chunk = ids.slice(start, start + 500);
     await handleCommandBatch(
@@ -29,27 +33,40 @@ export async function seedCustomers(h: SagaHarness, count: number, disabledCount
       ),
     );
   }
-  await handleCommandBatch(
-    h.db.pool,
-    shop,
-    ids
-      .slice(0, disabledCount)
-      .map((customerId) => envelope({ type: 'DisableCustomer', data: { customerId, reason: 'earlier' } })),
-  );
+  await disableCustomers(h, ids.slice(0, disabledCount), disabledReason);
   return ids;
 }
 
-export async function requestBulk(h: SagaHarness, reason = 'shutting down the shop'): Promise<string> {
-  const bulkId = randomUUID();
-  await h.send({
-    type: 'RequestDisableAllCustomers',
-    data: { bulkId, reason },
-  });
-  return bulkId;
+export async function disableCustomers(
+  h: SagaHarness,
+  ids: readonly string[],
+  reason: string,
+): Promise<void> {
+  if (ids.length === 0) return;
+  await handleCommandBatch(
+    h.db.pool,
+    shop,
+    ids.map((customerId) => envelope({ type: 'DisableCustomer', data: { customerId, reason } })),
+  );
 }
 
-export function bulkSagaOf(h: SagaHarness, bulkId: string) {
-  const handle = h.temporal.client.workflow.getHandle(disableAllCustomersWorkflowId(bulkId));
+export interface RequestedBulk {
+  bulkId: string;
+  task: string;
+}
+
+export async function requestBulk(
+  h: SagaHarness,
+  params: BulkParams = { reason: 'shutting down the shop' },
+  task = 'disable-all-customers',
+): Promise<RequestedBulk> {
+  const bulkId = randomUUID();
+  await h.send({ type: 'RequestBulkTask', data: { bulkId, task, params } });
+  return { bulkId, task };
+}
+
+export function bulkSagaOf(h: SagaHarness, { bulkId, task }: RequestedBulk) {
+  const handle = h.temporal.client.workflow.getHandle(bulkTaskWorkflowId(task, bulkId));
   return {
     handle,
     started: () => eventually(() => handle.describe(), 30_000, `bulk saga ${bulkId}`),
@@ -61,15 +78,16 @@ export function bulkSagaOf(h: SagaHarness, bulkId: string) {
   };
 }
 
-/** How many CustomerDisabled events each customer's stream holds. */
-export async function disabledEventCounts(
+/** How many events of `type` each customer's stream holds. */
+export async function eventCounts(
   h: SagaHarness,
+  type: 'CustomerDisabled' | 'CustomerEnabled',
   ids: readonly string[],
 ): Promise<Map<string, number>> {
   const result = await h.db.pool.query<{ stream_id: string; count: string }>(
-    `select stream_id, count(*) from events where event_type = 'CustomerDisabled' and stream_id = any($1::text[])
+    `select stream_id, count(*) from events where event_type = $2 and stream_id = any($1::text[])
      group by stream_id`,
-    [ids.map((id) => `customer-${id}`)],
+    [ids.map((id) => `customer-${id}`), type],
   );
   return new Map(result.rows.map((row) => [row.stream_id.replace(/^customer-/, ''), Number(row.count)]));
 }

@@ -62,22 +62,7 @@ create table ignored_deliveries (
   primary key (subscription_id, event_id, trigger_name)
 );
 
--- Read model of customers, written by the customers projection.
-create table customers (
-  customer_id text primary key,
-  name text not null,
-  email text not null,
-  status text not null check (status in ('active', 'disabled')),
-  disabled_reason text,
-  version integer not null,
-  registered_transaction_id xid8 not null,
-  registered_position bigint not null,
-  updated_at timestamptz not null
-);
-create index customers_status on customers (status, customer_id);
-
 -- Down Migration
-drop table customers;
 drop table ignored_deliveries;
 drop table parked_events;
 drop table checkpoints;

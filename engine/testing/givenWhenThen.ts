@@ -1,5 +1,5 @@
-import { fold, type DecisionContext, type Decider, type Message } from '../../engine/aggregate/decider';
-import { DomainError, type DomainErrorKind } from '../../engine/aggregate/errors';
+import { fold, type DecisionContext, type Decider, type Message } from '../aggregate/decider';
+import { DomainError, type DomainErrorKind } from '../aggregate/errors';
 
 export const firstAttempt: DecisionContext = { attempt: 1, now: new Date('2024-11-22T10:00:00Z') };
 

@@ -1,0 +1,27 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { Pool } from 'pg';
+import type { Application } from './application';
+
+export interface SagaWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  pool: Pool;
+  /** A prebuilt workflow bundle (tests build it once per run); otherwise the workflows module is bundled now. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Another workflow module to bundle (the bench adds baseline workflows); defaults to the application's. */
+  workflowsPath?: string;
+}
+
+/** The Temporal worker that runs every saga of the application and the activities that bridge them to the event store. */
+export function createSagaWorker(application: Application, options: SagaWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: options.workflowsPath ?? application.workflowsPath }),
+    activities: application.activitiesFor(options.pool),
+  });
+}

@@ -1,0 +1,80 @@
+import type { Static, TSchema } from 'typebox';
+import type { Message } from '../aggregate/decider';
+import type { LogPosition, Queryable } from '../eventstore/types';
+import type { Projection } from '../projections/projection';
+
+/** One run's item set: the task's parameters, bounded by the request's place in the log. */
+export interface BulkSetScope<Params> {
+  params: Params;
+  asOf: LogPosition;
+}
+
+/**
+ * The items a bulk task visits: a keyset-paged query over a read model. Once the read model has reached
+ * `asOf`, `page` must return the same ids for the same arguments on every call, whatever happens later in
+ * the log, and ids in ascending order: that is what lets a run resume from its cursor after a crash.
+ */
+export interface BulkItemSet<Params> {
+  /** The read model the queries read; a run waits until it has reached the request. */
+  readModel: Projection;
+  count(db: Queryable, scope: BulkSetScope<Params>): Promise<number>;
+  page(db: Queryable, scope: BulkSetScope<Params>, after: string | null, limit: number): Promise<string[]>;
+}
+
+export interface BulkTaskDefinition<Command extends Message, Schema extends TSchema> {
+  /** Lower-case words joined by '-': the route (`POST /bulk/<name>`) and the workflow id prefix. */
+  name: string;
+  title: string;
+  description: string;
+  /** The parameters' JSON schema (a TypeBox schema): the API validates requests against it. */
+  params: Schema;
+  items: BulkItemSet<Static<Schema>>;
+  /** The command for one item; items of one page must address different streams. */
+  command(itemId: string, params: Static<Schema>): Command;
+  /** Items per page activity (default 200). */
+  pageSize?: number;
+  /** Pages per workflow run before continuing as new (default 250). */
+  pagesPerRun?: number;
+  /** More failed items than this stops the run as failed (default 1000). */
+  maxFailures?: number;
+}
+
+/** A bulk task with its types erased, as the engine's runtime holds it. */
+export interface BulkTask {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly params: TSchema;
+  readonly items: BulkItemSet<Record<string, unknown>>;
+  command(itemId: string, params: Record<string, unknown>): Message;
+  readonly pageSize: number;
+  readonly pagesPerRun: number;
+  readonly maxFailures: number;
+}
+
+export const bulkDefaults = { pageSize: 200, pagesPerRun: 250, maxFailures: 1_000 };
+
+/** `defineBulkTask` checked against the application's commands: the command per item must be one of them. */
+export function bulkTaskKit<Command extends Message>() {
+  return {
+    defineBulkTask<Schema extends TSchema>(definition: BulkTaskDefinition<Command, Schema>): BulkTask {
+      if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(definition.name))
+        throw new Error(`bulk task name '${definition.name}' must be lower-case words joined by '-'`);
+      return {
+        ...bulkDefaults,
+        ...definition,
+        items: definition.items as BulkItemSet<Record<string, unknown>>,
+        command: (itemId, params) => definition.command(itemId, params as Static<Schema>),
+      };
+    },
+  };
+}
+
+/** The bulk-task command id of one item within one run: a re-run page repeats it, so it applies once. */
+export function bulkItemCommandId(bulkId: string, itemId: string): string {
+  return `bulk:${bulkId}:${itemId}`;
+}
+
+export function bulkTaskNamed(tasks: readonly BulkTask[], name: string): BulkTask | undefined {
+  return tasks.find((task) => task.name === name);
+}

@@ -1,0 +1,96 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Pool } from 'pg';
+import type { AggregateRegistry } from '../aggregate/registry';
+import { handleCommandBatch } from '../eventstore/batchCommandHandler';
+import { comparePositions } from '../eventstore/types';
+import { projectionPosition } from '../projections/projectionRunner';
+import type { BulkPageResult, BulkTaskActivities } from './activityTypes';
+import { bulkTaskAggregate } from './bulkTaskAggregate';
+import { bulkItemCommandId, bulkTaskNamed, type BulkTask } from './bulkTask';
+
+/** The bulk workflow's activities over the application's aggregates and bulk tasks. */
+export function createBulkTaskActivities(
+  pool: Pool,
+  registry: AggregateRegistry,
+  tasks: readonly BulkTask[],
+): BulkTaskActivities {
+  const taskNamed = (name: string) => {
+    const task = bulkTaskNamed(tasks, name);
+    // A request for a task this worker does not have cannot succeed by retrying.
+    if (!task)
+      throw ApplicationFailure.create({
+        type: 'UnknownBulkTask',
+        message: `no bulk task named '${name}' is registered`,
+        nonRetryable: true,
+      });
+    return task;
+  };
+
+  return {
+    /**
+     * Returns once the task's read model has applied the log up to the request, so paging it sees the
+     * whole set. Heartbeats while it waits: an append held open can hold the read model back.
+     */
+    async waitForBulkReadModel(request) {
+      const context = Context.current();
+      const { readModel } = taskNamed(request.task).items;
+      for (;;) {
+        const position = await projectionPosition(pool, readModel);
+        if (comparePositions(position, request.asOf) >= 0) return;
+        context.heartbeat({ readModelAt: position.globalPosition, waitingFor: request.asOf.globalPosition });
+        await context.sleep(200);
+      }
+    },
+
+    async countBulkItems(request) {
+      return taskNamed(request.task).items.count(pool, request);
+    },
+
+    /**
+     * One page of the run's item set: ids by keyset from the read model, then one batch through the
+     * command handler (own decide, own expected version, own command id per item).
+     */
+    async processBulkPage(request) {
+      const context = Context.current();
+      const task = taskNamed(request.task);
+      const ids = await task.items.page(pool, request, request.after, request.limit);
+      context.heartbeat({ after: request.after, found: ids.length });
+      const outcomes = await handleCommandBatch(
+        pool,
+        registry,
+        ids.map((itemId) => ({
+          commandId: bulkItemCommandId(request.bulkId, itemId),
+          command: task.command(itemId, request.params),
+          attempt: context.info.attempt,
+          metadata: {
+            correlationId: request.correlationId,
+            // Caused by the run: its stream holds the request that started it.
+            causationId: bulkTaskAggregate.streamId(request.bulkId),
+            actor: `bulk:${task.name}`,
+            workflowId: context.info.workflowExecution?.workflowId,
+            runId: context.info.workflowExecution?.runId,
+          },
+        })),
+      );
+      const result: BulkPageResult = {
+        handled: ids.length,
+        lastItemId: ids.at(-1) ?? null,
+        changed: 0,
+        unchanged: 0,
+        failures: [],
+      };
+      outcomes.forEach((outcome, index) => {
+        if (!outcome.ok)
+          result.failures.push({
+            itemId: ids[index]!,
+            reason: `${outcome.error.name}: ${outcome.error.message}`,
+          });
+        else if (outcome.result.changed) result.changed++;
+        else result.unchanged++;
+      });
+      context.heartbeat({ after: result.lastItemId, done: true });
+      return result;
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { Pool } from 'pg';
+import { loadCheckpoint } from '../eventstore/checkpoints';
+import { resetCheckpointAndTruncate } from '../eventstore/projectionTables';
+import { LogSubscription } from '../eventstore/subscription';
+import type { LogPosition, Queryable } from '../eventstore/types';
+import type { Projection } from './projection';
+
+export interface ProjectionRunOptions {
+  pollIntervalMs?: number;
+  /** Events per transaction; the projection's own batch size by default. */
+  batchSize?: number;
+  onError?(error: unknown): void;
+  onLeadershipChange?(active: boolean): void;
+}
+
+/**
+ * Runs one projection: reads the log after its checkpoint and applies each batch in the transaction that
+ * saves the checkpoint. One active runner per projection across processes (the subscription's advisory
+ * lock); others wait as hot standbys.
+ */
+export function runProjection(pool: Pool, projection: Projection, options: ProjectionRunOptions = {}) {
+  const handled = new Set(projection.eventTypes);
+  return new LogSubscription(pool, {
+    subscriptionId: projection.subscriptionId,
+    transactional: true,
+    batchSize: options.batchSize ?? projection.batchSize,
+    handleBatch: async (events, client) => {
+      const relevant = events.filter((event) => handled.has(event.type));
+      if (relevant.length > 0) await projection.apply(client!, relevant);
+    },
+    pollIntervalMs: options.pollIntervalMs,
+    onError: options.onError,
+    onLeadershipChange: options.onLeadershipChange,
+  });
+}
+
+/** Where the projection has read up to, in read order. */
+export function projectionPosition(db: Queryable, projection: Projection): Promise<LogPosition> {
+  return loadCheckpoint(db, projection.subscriptionId);
+}
+
+/**
+ * Empties the projection's tables and moves its checkpoint to the start of the log, in one transaction;
+ * a running projection then rebuilds it from position 0. Waits for a batch in flight (it holds the
+ * checkpoint row), so the two never interleave.
+ */
+export function resetProjection(pool: Pool, projection: Projection): Promise<void> {
+  return resetCheckpointAndTruncate(pool, projection.subscriptionId, projection.tables);
+}
+
+/** Resets the projection and replays the whole log into it here; returns how many events were read. */
+export async function rebuildProjection(pool: Pool, projection: Projection): Promise<number> {
+  await resetProjection(pool, projection);
+  // Safe beside a running projection: each batch locks the checkpoint row, so the two take turns.
+  return runProjection(pool, projection).catchUp();
+}
