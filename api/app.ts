@@ -9,6 +9,7 @@ import type { ApiDependencies } from './dependencies';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
 import { registerBulkRoutes } from './routes/bulk';
 import { registerCustomerRoutes } from './routes/customers';
+import { registerGroupRoutes } from './routes/groups';
 import { registerHealthRoutes } from './routes/health';
 import { registerInventoryRoutes } from './routes/inventory';
 import { registerOrderRoutes } from './routes/orders';
@@ -46,6 +47,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
   registerInventoryRoutes(app, deps);
   registerOrderRoutes(app, deps);
   registerShipmentRoutes(app, deps);
+  registerGroupRoutes(app, deps);
   registerBulkRoutes(app, deps);
   registerSagaRoutes(app, deps);
   registerStreamRoutes(app, deps);

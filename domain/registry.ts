@@ -1,6 +1,8 @@
 import { createRegistry, type RegistryCommand, type RegistryEvent } from '../engine/aggregate/registry';
 import { bulkTaskAggregate } from '../engine/bulk/bulkTaskAggregate';
+import { channelAggregate } from './channel/channel';
 import { customerAggregate } from './customer/customer';
+import { groupAggregate } from './group/group';
 import { inventoryAggregate } from './inventory/inventory';
 import { orderAggregate } from './order/order';
 import { paymentAggregate } from './payment/payment';
@@ -14,6 +16,8 @@ export const shop = createRegistry([
   shipmentAggregate,
   orderAggregate,
   bulkTaskAggregate,
+  groupAggregate,
+  channelAggregate,
 ]);
 
 export type DomainCommand = RegistryCommand<typeof shop>;

@@ -2,5 +2,6 @@
 // the worker runs) and its definition (what the relay, the replay test and the bench read, via the
 // application in worker/application.ts).
 export * from './orderFulfillment/saga';
+export * from './linkChannels/saga';
 // Every bulk task (bulkTasks/) runs in the engine's one generic workflow.
 export { bulkTask } from '../engine/bulk/bulkTaskWorkflow';

@@ -3,8 +3,13 @@ import type { Message } from '../aggregate/decider';
 import type { SagaDelivery, Trigger, TriggerEvent } from '../relay/trigger';
 import type { EventSignal } from './eventSignal';
 
-/** The names of Data's fields that hold a string: what an event may name its saga's key by. */
-type StringField<Data> = { [Field in keyof Data]-?: Data[Field] extends string ? Field : never }[keyof Data] &
+/**
+ * The names of Data's fields that hold a string: what an event may name its saga's key by. An optional one
+ * is allowed; an event without it is parked, unless the trigger's `when` leaves such events alone.
+ */
+type StringField<Data> = {
+  [Field in keyof Data]-?: NonNullable<Data[Field]> extends string ? Field : never;
+}[keyof Data] &
   string;
 type EventData<Event extends Message, Type extends Event['type']> = Extract<Event, { type: Type }>['data'];
 

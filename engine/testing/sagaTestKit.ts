@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, SignalDefinition, WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Message } from '../aggregate/decider';
+import type { AggregateRegistry } from '../aggregate/registry';
 import type { DispatchRequest } from '../saga/commandActivity';
 
 export interface DispatchedCommand {
@@ -12,10 +13,17 @@ export interface DispatchedCommand {
 
 export interface SagaRunOptions<Input> {
   input: Input;
-  /** State `load(aggregate, id)` returns, keyed by stream id (`<streamType>-<id>`); absent → initial state is the saga's problem. */
+  /**
+   * State `load(aggregate, id)` returns, keyed by stream id (`<streamType>-<id>`); a stream not listed
+   * has the aggregate's initial state (with a registry given to the kit).
+   */
   states?: Record<string, unknown>;
   /** A business rejection for a command, as an aggregate would give it; undefined lets it succeed. */
   reject?(command: Message): { code: string; message: string } | undefined;
+  /** Start as the relay does for a signalled saga: this signal arrives with the start, in its first task. */
+  startSignal?: { signal: Pick<SignalDefinition, 'name'> | string; args: unknown[] };
+  /** Called once the saga started: send it the events it waits for, … */
+  afterStart?(handle: WorkflowHandle): Promise<void> | void;
   /** Called after each dispatched command is recorded: send the saga a signal, cancel it, … */
   afterDispatch?(command: Message, handle: WorkflowHandle): Promise<void> | void;
   /** Stubs for the application's own activities (reads a saga makes), by activity name. */
@@ -28,6 +36,8 @@ export interface SagaRun<Result> {
   error?: unknown;
   /** Every command the saga sent, in order, with the ids it derived for them. */
   dispatched: DispatchedCommand[];
+  /** The finished saga, e.g. to fetch its history for a replay test. */
+  handle: WorkflowHandle;
   commandTypes(): string[];
 }
 
@@ -43,6 +53,8 @@ export class SagaTestKit {
       connection: NativeConnection;
       namespace: string;
       workflows: Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>;
+      /** The application's aggregates: a stream a test does not set starts in its aggregate's initial state. */
+      registry?: AggregateRegistry;
     },
   ) {}
 
@@ -72,22 +84,37 @@ export class SagaTestKit {
           await run.afterDispatch?.(request.command, handle!);
           return { streamId: '', version: dispatched.length, changed: true, eventIds: [], duplicate: false };
         },
-        loadAggregateState: async (request: { streamType: string; id: string }) =>
-          run.states?.[`${request.streamType}-${request.id}`],
+        loadAggregateState: async (request: { streamType: string; id: string }) => {
+          const streamId = `${request.streamType}-${request.id}`;
+          if (run.states && Object.hasOwn(run.states, streamId)) return run.states[streamId];
+          return this.options.registry?.aggregateForStream(streamId)?.initialState;
+        },
       },
     });
     const outcome = await worker.runUntil(async () => {
-      handle = await this.options.client.workflow.start(workflowType, {
-        taskQueue,
-        workflowId,
-        args: [run.input],
-      });
+      const start = { taskQueue, workflowId, args: [run.input] };
+      handle = run.startSignal
+        ? await this.options.client.workflow.signalWithStart(workflowType, {
+            ...start,
+            signal:
+              typeof run.startSignal.signal === 'string'
+                ? run.startSignal.signal
+                : run.startSignal.signal.name,
+            signalArgs: run.startSignal.args,
+          })
+        : await this.options.client.workflow.start(workflowType, start);
       try {
+        await run.afterStart?.(handle);
         return { result: (await handle.result()) as Result };
       } catch (error) {
         return { error };
       }
     });
-    return { ...outcome, dispatched, commandTypes: () => dispatched.map((sent) => sent.command.type) };
+    return {
+      ...outcome,
+      dispatched,
+      handle: handle!,
+      commandTypes: () => dispatched.map((sent) => sent.command.type),
+    };
   }
 }

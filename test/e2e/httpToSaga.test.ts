@@ -163,6 +163,48 @@ test('a bulk task over HTTP: requested, paused, resumed, completed, and the read
   expect(active.items).toEqual([]);
 });
 
+test('enable-customers over HTTP re-enables only the customers disabled for its reason, exactly once', async () => {
+  const ids = Array.from({ length: 30 }, (_, i) => `enable-e2e-${String(i).padStart(2, '0')}`);
+  for (const customerId of ids)
+    await call('POST', '/customers', { customerId, name: 'E', email: 'e@example.com' });
+  for (const [index, customerId] of ids.entries())
+    await call('POST', `/customers/${customerId}/disable`, {
+      reason: index < 20 ? 'e2e sweep' : 'e2e other',
+    });
+
+  const requested = await call<{ bulkId: string }>('POST', '/bulk/enable-customers', {
+    reason: 'sweep undone',
+    disabledReason: 'e2e sweep',
+  });
+  expect(requested.status).toBe(202);
+  const done = await eventually(async () => {
+    const progress = await call<{ status: string; total: number; changed: number }>(
+      'GET',
+      `/bulk/${requested.body.bulkId}`,
+    );
+    return progress.body.status === 'completed' ? progress.body : undefined;
+  }, 60_000);
+  expect(done).toMatchObject({ total: 20, changed: 20 });
+
+  const statuses = await eventually(async () => {
+    const views = await Promise.all(
+      ids.map(
+        async (customerId) => (await call<{ status: string }>('GET', `/customers/${customerId}`)).body.status,
+      ),
+    );
+    return views.slice(0, 20).every((status) => status === 'active') ? views : undefined;
+  });
+  expect(statuses.slice(20)).toEqual(Array(10).fill('disabled'));
+  const enabled = await procession.pool.query<{ stream_id: string; count: string }>(
+    `select stream_id, count(*) from events where event_type = 'CustomerEnabled' and stream_id = any($1::text[])
+     group by stream_id`,
+    [ids.map((customerId) => `customer-${customerId}`)],
+  );
+  expect(enabled.rows.map((row) => [row.stream_id, row.count]).sort()).toEqual(
+    ids.slice(0, 20).map((customerId) => [`customer-${customerId}`, '1']),
+  );
+});
+
 test('a poison event is listed over HTTP and a replay request is carried out by the relay', async () => {
   const client = await procession.pool.connect();
   const eventId = randomUUID();

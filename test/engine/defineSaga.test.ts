@@ -153,9 +153,15 @@ describe('typed triggers', () => {
 
 describe('the saga list', () => {
   test('is read from the workflows module, each saga exported under its workflow type', () => {
-    expect(shopApplication.sagas.map((s) => s.workflowType).sort()).toEqual(['bulkTask', 'orderFulfillment']);
+    expect(shopApplication.sagas.map((s) => s.workflowType).sort()).toEqual([
+      'bulkTask',
+      'linkChannels',
+      'orderFulfillment',
+    ]);
     expect(shopApplication.triggers.map((t) => t.name).sort()).toEqual([
       'bulk-task-requested-starts-run',
+      'channel-created-signals-channel-links',
+      'group-created-signals-channel-links',
       'order-placed-starts-fulfillment',
       'shipment-dispatched-signals-fulfillment',
     ]);

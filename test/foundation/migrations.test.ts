@@ -48,7 +48,9 @@ test('a database whose customers table the event log used to create gets the new
       status text not null check (status in ('active', 'disabled')), disabled_reason text,
       version integer not null, registered_transaction_id xid8 not null, registered_position bigint not null,
       updated_at timestamptz not null)`);
-    await old.pool.query(`insert into customers values ('c-1', 'A', 'a@b.c', 'disabled', 'fraud', 2, '5', 7, now())`);
+    await old.pool.query(
+      `insert into customers values ('c-1', 'A', 'a@b.c', 'disabled', 'fraud', 2, '5', 7, now())`,
+    );
     await old.pool.query(
       `insert into checkpoints (subscription_id, transaction_id, global_position) values ('projection:customers', '9', 9)`,
     );

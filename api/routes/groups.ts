@@ -1,0 +1,130 @@
+import type { FastifyInstance } from 'fastify';
+import { shop } from '../../domain/registry';
+import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { getChannelView, getGroupView } from '../../projections/groups/groupsReadModel';
+import {
+  commandHeaders,
+  envelopeFor,
+  markReplay,
+  newAggregateId,
+  type CommandBody,
+  type CommandHeaders,
+} from '../commandContext';
+import type { ApiDependencies } from '../dependencies';
+import { ApiError } from '../errors';
+import { errorResponses, id, idParams, nullableString, strictObject, text } from '../schemas';
+
+const created = (idField: string) => ({
+  type: 'object',
+  properties: { [idField]: { type: 'string' }, version: { type: 'integer' } },
+  required: [idField, 'version'],
+});
+
+const groupView = {
+  type: 'object',
+  properties: {
+    groupId: { type: 'string' },
+    name: { type: 'string' },
+    channels: { type: 'array', items: { type: 'string' } },
+    pending: { type: 'array', items: { type: 'string' } },
+  },
+  required: ['groupId', 'name', 'channels', 'pending'],
+} as const;
+
+const channelView = {
+  type: 'object',
+  properties: {
+    channelId: { type: 'string' },
+    name: { type: 'string' },
+    groupId: nullableString,
+    link: {
+      type: 'object',
+      properties: {
+        status: { type: 'string', enum: ['none', 'pending', 'linked', 'abandoned'] },
+        reason: nullableString,
+      },
+      required: ['status', 'reason'],
+    },
+  },
+  required: ['channelId', 'name', 'groupId', 'link'],
+} as const;
+
+const notYet = (what: string, id: string) =>
+  `${what} ${id} is not in the read model (one created a moment ago may not have reached it yet)`;
+
+/** Groups and channels: two aggregates that know nothing of each other, joined by the linkChannels saga. */
+export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+  app.post<{ Headers: CommandHeaders; Body: CommandBody<'CreateGroup', 'groupId'> }>(
+    '/groups',
+    {
+      schema: {
+        headers: commandHeaders,
+        body: strictObject({ groupId: id, name: text(200) }, ['name']),
+        response: { 201: created('groupId'), ...errorResponses },
+      },
+    },
+    async (request, response) => {
+      const groupId = request.body.groupId ?? newAggregateId(request, 'group');
+      const result = await handleCommand(
+        deps.pool,
+        shop,
+        envelopeFor(request, { type: 'CreateGroup', data: { groupId, name: request.body.name } }),
+      );
+      markReplay(response, result);
+      response.header('location', `/groups/${encodeURIComponent(groupId)}`);
+      return response.code(201).send({ groupId, version: result.version });
+    },
+  );
+
+  app.post<{ Headers: CommandHeaders; Body: CommandBody<'CreateChannel', 'channelId'> }>(
+    '/channels',
+    {
+      schema: {
+        headers: commandHeaders,
+        body: strictObject({ channelId: id, name: text(200), groupId: id }, ['name']),
+        response: { 201: created('channelId'), ...errorResponses },
+      },
+    },
+    async (request, response) => {
+      const { name, groupId } = request.body;
+      const channelId = request.body.channelId ?? newAggregateId(request, 'channel');
+      const result = await handleCommand(
+        deps.pool,
+        shop,
+        envelopeFor(request, {
+          type: 'CreateChannel',
+          data: groupId === undefined ? { channelId, name } : { channelId, name, groupId },
+        }),
+      );
+      markReplay(response, result);
+      response.header('location', `/channels/${encodeURIComponent(channelId)}`);
+      return response.code(201).send({ channelId, version: result.version });
+    },
+  );
+
+  app.get<{ Params: { groupId: string } }>(
+    '/groups/:groupId',
+    { schema: { params: idParams('groupId'), response: { 200: groupView, ...errorResponses } } },
+    async (request) => {
+      const view = await getGroupView(deps.pool, request.params.groupId);
+      if (!view)
+        throw new ApiError(404, 'GroupNotFound', notYet('Group', request.params.groupId), {
+          groupId: request.params.groupId,
+        });
+      return view;
+    },
+  );
+
+  app.get<{ Params: { channelId: string } }>(
+    '/channels/:channelId',
+    { schema: { params: idParams('channelId'), response: { 200: channelView, ...errorResponses } } },
+    async (request) => {
+      const view = await getChannelView(deps.pool, request.params.channelId);
+      if (!view)
+        throw new ApiError(404, 'ChannelNotFound', notYet('Channel', request.params.channelId), {
+          channelId: request.params.channelId,
+        });
+      return view;
+    },
+  );
+}
