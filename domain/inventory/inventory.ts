@@ -5,13 +5,16 @@ import { rejectBecause } from '../../engine/aggregate/errors';
 export type ReceiveStock = Message<'ReceiveStock', { sku: string; quantity: number }>;
 export type ReserveStock = Message<'ReserveStock', { sku: string; orderId: string; quantity: number }>;
 export type ReleaseStock = Message<'ReleaseStock', { sku: string; orderId: string }>;
-export type InventoryCommand = ReceiveStock | ReserveStock | ReleaseStock;
+/** The order's reserved units left the warehouse: they stop being stock at all. */
+export type ShipStock = Message<'ShipStock', { sku: string; orderId: string }>;
+export type InventoryCommand = ReceiveStock | ReserveStock | ReleaseStock | ShipStock;
 
 export type StockReceived = Message<'StockReceived', { sku: string; quantity: number }>;
 export type StockReserved = Message<'StockReserved', { sku: string; orderId: string; quantity: number }>;
 /** `quantity` is what the order held, so a reader of the log alone can rebuild availability. */
 export type StockReleased = Message<'StockReleased', { sku: string; orderId: string; quantity: number }>;
-export type InventoryEvent = StockReceived | StockReserved | StockReleased;
+export type StockShipped = Message<'StockShipped', { sku: string; orderId: string; quantity: number }>;
+export type InventoryEvent = StockReceived | StockReserved | StockReleased | StockShipped;
 
 export interface InventoryState {
   sku: string;
@@ -51,7 +54,7 @@ function requireValidQuantity(sku: string, quantity: number): void {
 
 export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEvent, InventoryState>({
   streamType: 'inventory',
-  commandTypes: { ReceiveStock: true, ReserveStock: true, ReleaseStock: true },
+  commandTypes: { ReceiveStock: true, ReserveStock: true, ReleaseStock: true, ShipStock: true },
   idOf: (data) => data.sku,
   initialState,
 
@@ -67,6 +70,10 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
       case 'StockReleased': {
         const { [event.data.orderId]: _released, ...reservations } = state.reservations;
         return { ...state, reservations };
+      }
+      case 'StockShipped': {
+        const { [event.data.orderId]: _shipped, ...reservations } = state.reservations;
+        return { ...state, onHand: state.onHand - event.data.quantity, reservations };
       }
     }
   },
@@ -99,6 +106,14 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
         // Compensation may run for an order whose reservation failed or was already released.
         if (held === 0) return [];
         return [{ type: 'StockReleased', data: { sku, orderId, quantity: held } }];
+      }
+
+      case 'ShipStock': {
+        const { sku, orderId } = command.data;
+        const held = heldBy(state, orderId);
+        // Shipped already (a retry), or nothing was ever held for the order: nothing leaves.
+        if (held === 0) return [];
+        return [{ type: 'StockShipped', data: { sku, orderId, quantity: held } }];
       }
     }
   },

@@ -19,6 +19,15 @@ export class Compensations {
   }
 
   /**
+   * Forgets an undo that no longer applies: a later step superseded it (a refund replaces a void once the
+   * payment is captured) or made it impossible (a dispatched shipment cannot be cancelled).
+   */
+  drop(name: string): void {
+    const index = this.steps.findIndex((step) => step.name === name);
+    if (index >= 0) this.steps.splice(index, 1);
+  }
+
+  /**
    * Runs the registered undos newest first, in a scope that cancellation cannot interrupt, so a cancelled
    * saga still compensates. One failing undo is logged and the rest still run.
    */

@@ -150,4 +150,24 @@ describe('inventory', () => {
         .then([]);
     });
   });
+
+  describe('ShipStock', () => {
+    const received = { type: 'StockReceived', data: { sku: 'sku-1', quantity: 10 } } as const;
+    const reserved = { type: 'StockReserved', data: { sku: 'sku-1', orderId: 'o1', quantity: 3 } } as const;
+    const ship = { type: 'ShipStock', data: { sku: 'sku-1', orderId: 'o1' } } as const;
+
+    test("turns the order's reservation into shipped stock: on hand drops, the reservation is gone", () => {
+      const state = spec
+        .given([received, reserved])
+        .when(ship)
+        .then([{ type: 'StockShipped', data: { sku: 'sku-1', orderId: 'o1', quantity: 3 } }]);
+      expect(availability(state)).toEqual({ sku: 'sku-1', onHand: 7, reserved: 0, available: 7 });
+    });
+
+    test('is a no-op once shipped, and for an order that holds nothing', () => {
+      const shipped = { type: 'StockShipped', data: { sku: 'sku-1', orderId: 'o1', quantity: 3 } } as const;
+      spec.given([received, reserved, shipped]).when(ship).then([]);
+      spec.given([received]).when(ship).then([]);
+    });
+  });
 });

@@ -57,12 +57,13 @@ async function seedOrder(paymentMethod: string) {
   });
   const sku = `sku-${randomUUID()}`;
   await call('POST', `/inventory/${sku}/receive`, { quantity: 3 });
-  return call<{ orderId: string; workflowId: string; uiUrl: string }>('POST', '/orders', {
+  const placed = await call<{ orderId: string; workflowId: string; uiUrl: string }>('POST', '/orders', {
     customerId: customer.body.customerId,
     lines: [{ sku, quantity: 2, unitPriceCents: 1250 }],
     paymentMethod,
     shippingAddress: address,
   });
+  return { ...placed, sku };
 }
 
 test('an order placed over HTTP is fulfilled by its saga, watched and dispatched over HTTP', async () => {
@@ -95,6 +96,13 @@ test('an order placed over HTTP is fulfilled by its saga, watched and dispatched
     return answer.body.status === 'COMPLETED' ? answer.body : undefined;
   });
   expect(saga.workflowType).toBe('orderFulfillment');
+
+  // 3 received, 2 ordered and shipped: the stock adds up.
+  expect((await call('GET', `/inventory/${placed.sku}`)).body).toMatchObject({
+    onHand: 1,
+    reserved: 0,
+    available: 1,
+  });
 
   const playback = await call<{ version: number; state: { status: string }; events: unknown[] }>(
     'GET',

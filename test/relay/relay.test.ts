@@ -56,7 +56,7 @@ test('the same OrderPlaced delivered twice while the saga runs reaches one saga'
 
   expect((await saga.result()).outcome).toBe('confirmed');
   expect(await eventTypes(h, `order-${orderId}`)).toEqual(['OrderPlaced', 'OrderConfirmed']);
-  expect(await eventTypes(h, `inventory-${sku}`)).toEqual(['StockReceived', 'StockReserved']);
+  expect(await eventTypes(h, `inventory-${sku}`)).toEqual(['StockReceived', 'StockReserved', 'StockShipped']);
   expect(await runsOf(orderFulfillmentWorkflowId(orderId))).toEqual([firstRun]);
 });
 

@@ -1,3 +1,4 @@
+import type { WorkflowHandle } from '@temporalio/client';
 import type { OrderState } from '../../domain/order/order';
 import { SagaTestKit } from '../../engine/testing/sagaTestKit';
 import {
@@ -46,21 +47,24 @@ const shopReads = {
 };
 const input = { orderId: 'o-1', correlationId: 'corr-1', dispatchDeadline: '1 minute' };
 
+/** The warehouse dispatches as soon as the shipment is scheduled. */
+async function signalDispatchAfterScheduling(command: { type: string }, handle: WorkflowHandle) {
+  if (command.type !== 'ScheduleShipment') return;
+  await handle.signal(shipmentDispatchedSignal, {
+    eventId: 'e-dispatched',
+    eventType: 'ShipmentDispatched',
+    streamId: 'shipment-o-1',
+    globalPosition: '1',
+    correlationId: 'corr-1',
+    data: { orderId: 'o-1' },
+  });
+}
+
 test('a dispatched order: reserve each line, authorize, schedule, then capture and confirm', async () => {
   const run = await kit.run<typeof input, OrderFulfillmentResult>(orderFulfillmentWorkflowType, {
     input,
     activities: shopReads,
-    afterDispatch: async (command, handle) => {
-      if (command.type !== 'ScheduleShipment') return;
-      await handle.signal(shipmentDispatchedSignal, {
-        eventId: 'e-dispatched',
-        eventType: 'ShipmentDispatched',
-        streamId: 'shipment-o-1',
-        globalPosition: '1',
-        correlationId: 'corr-1',
-        data: { orderId: 'o-1' },
-      });
-    },
+    afterDispatch: signalDispatchAfterScheduling,
   });
   expect(run.result).toEqual({ orderId: 'o-1', outcome: 'confirmed' });
   expect(run.commandTypes()).toEqual([
@@ -68,6 +72,8 @@ test('a dispatched order: reserve each line, authorize, schedule, then capture a
     'ReserveStock',
     'AuthorizePayment',
     'ScheduleShipment',
+    'ShipStock',
+    'ShipStock',
     'CapturePayment',
     'ConfirmOrder',
   ]);
@@ -77,9 +83,28 @@ test('a dispatched order: reserve each line, authorize, schedule, then capture a
     'reserve-stock:1',
     'authorize-payment',
     'schedule-shipment',
+    'ship-stock:0',
+    'ship-stock:1',
     'capture-payment',
     'confirm-order',
   ]);
+});
+
+test('a step after the capture fails: the payment is refunded; nothing dispatched is undone', async () => {
+  const run = await kit.run<typeof input, OrderFulfillmentResult>(orderFulfillmentWorkflowType, {
+    input,
+    activities: shopReads,
+    afterDispatch: signalDispatchAfterScheduling,
+    reject: (command) =>
+      command.type === 'ConfirmOrder' ? { code: 'OrderAlreadyCancelled', message: 'cancelled' } : undefined,
+  });
+  expect(run.result).toEqual({
+    orderId: 'o-1',
+    outcome: 'cancelled',
+    reason: 'OrderAlreadyCancelled: cancelled',
+  });
+  // Refund replaced the void once captured; the dispatched shipment and shipped stock stay as they are.
+  expect(run.commandTypes().slice(-3)).toEqual(['ConfirmOrder', 'RefundPayment', 'CancelOrder']);
 });
 
 test('a declined card undoes the reservations newest first and cancels the order with the reason', async () => {

@@ -41,8 +41,47 @@ test('happy path: stock reserved, payment authorized then captured, shipment dis
   expect(await eventTypes(h, `payment-${orderId}`)).toEqual(['PaymentAuthorized', 'PaymentCaptured']);
   expect(await eventTypes(h, `shipment-${orderId}`)).toEqual(['ShipmentScheduled', 'ShipmentDispatched']);
   expect(await stateOf(h, `payment-${orderId}`)).toMatchObject({ status: 'captured', amountCents: 3999 });
-  expect(await stateOf(h, `inventory-${skuA}`)).toMatchObject({ onHand: 10, reservations: { [orderId]: 2 } });
+  // Dispatch turned the reservations into shipped stock: on hand drops, nothing stays reserved.
+  expect(await eventTypes(h, `inventory-${skuA}`)).toEqual([
+    'StockReceived',
+    'StockReserved',
+    'StockShipped',
+  ]);
+  expect(await stateOf(h, `inventory-${skuA}`)).toEqual({ sku: skuA, onHand: 8, reservations: {} });
+  expect(await stateOf(h, `inventory-${skuB}`)).toEqual({ sku: skuB, onHand: 4, reservations: {} });
   await recordHistory(sagaOf(h, orderId).handle, 'orderFulfillment-confirmed');
+});
+
+test('a payment captured before a later step fails is refunded', async () => {
+  const customerId = await registerCustomer(h);
+  const sku = await stock(h, 4);
+  const orderId = await placeOrder(h, { customerId, lines: [{ sku, quantity: 1, unitPriceCents: 700 }] });
+  const saga = sagaOf(h, orderId);
+  await saga.started();
+  await eventually(async () => ((await saga.step()) === 'awaiting dispatch' ? true : undefined));
+  // Support cancels the order while the warehouse, unaware, dispatches it: confirming is then refused.
+  await h.send({ type: 'CancelOrder', data: { orderId, reason: 'customer called to cancel' } });
+  await h.send({ type: 'DispatchShipment', data: { orderId } });
+
+  const result = await saga.result();
+  expect(result).toEqual({
+    orderId,
+    outcome: 'cancelled',
+    reason: `OrderAlreadyCancelled: Order ${orderId} was cancelled`,
+  });
+  expect(await eventTypes(h, `payment-${orderId}`)).toEqual([
+    'PaymentAuthorized',
+    'PaymentCaptured',
+    'PaymentRefunded',
+  ]);
+  expect(await stateOf(h, `payment-${orderId}`)).toMatchObject({ status: 'refunded', amountCents: 700 });
+  // The goods left: a dispatched shipment is not cancelled and shipped stock is not put back.
+  expect(await eventTypes(h, `shipment-${orderId}`)).toEqual(['ShipmentScheduled', 'ShipmentDispatched']);
+  expect(await stateOf(h, `inventory-${sku}`)).toEqual({ sku, onHand: 3, reservations: {} });
+  expect((await saga.handle.query<{ compensations: string[] }>('progress')).compensations).toEqual([
+    'refund-payment',
+  ]);
+  await recordHistory(saga.handle, 'orderFulfillment-refunded');
 });
 
 test('declined card: stock released, order cancelled with the reason, nothing captured', async () => {

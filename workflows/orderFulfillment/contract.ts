@@ -22,6 +22,7 @@ export type OrderSagaStep =
   | 'authorizing payment'
   | 'scheduling shipment'
   | 'awaiting dispatch'
+  | 'shipping stock'
   | 'capturing payment'
   | 'confirming order'
   | 'compensating'

@@ -1,16 +1,19 @@
 import {
   condition,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   CancellationScope,
 } from '@temporalio/workflow';
 import type { Activities } from '../../activities';
+import type { DomainCommand } from '../../domain/registry';
 import type { OrderState } from '../../domain/order/order';
-import { dispatch } from '../dispatch';
 import { Compensations } from '../../engine/saga/compensations';
 import { rejectionOf, SagaStopped } from '../../engine/saga/rejection';
+import { stepsFor } from '../../engine/saga/step';
+import { dispatch } from '../dispatch';
 import {
   orderProgressQuery,
   shipmentDispatchedSignal,
@@ -29,8 +32,9 @@ export const defaultDispatchDeadline = '24 hours';
 
 /**
  * OrderPlaced → customer must be active → reserve each line → authorize payment → schedule shipment →
- * wait for ShipmentDispatched (with a deadline) → capture payment → confirm the order. Any rejection,
- * the deadline, or a cancellation undoes what was done, newest first, and cancels the order with why.
+ * wait for ShipmentDispatched (with a deadline) → ship the reserved stock → capture payment → confirm the
+ * order. Any rejection, the deadline, or a cancellation undoes what was done, newest first, and cancels
+ * the order with why.
  */
 export async function orderFulfillment(input: OrderFulfillmentInput): Promise<OrderFulfillmentResult> {
   const { orderId, correlationId } = input;
@@ -60,6 +64,7 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
   }
 
   const compensations = new Compensations();
+  const step = stepsFor<DomainCommand>(correlationId, compensations);
   try {
     enter('checking customer', `customer ${order.customerId}`);
     const customerStatus = await loadCustomerStatus(order.customerId);
@@ -71,66 +76,83 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
 
     for (const [index, line] of order.lines.entries()) {
       enter('reserving stock', `line ${index + 1}/${order.lines.length}: ${line.quantity} × ${line.sku}`);
-      compensations.add(`release ${line.sku}`, () =>
-        dispatch(
-          `release-stock:${index}`,
-          { type: 'ReleaseStock', data: { sku: line.sku, orderId } },
-          correlationId,
-          {
-            summary: `ReleaseStock ${line.sku}`,
-          },
-        ),
-      );
-      await dispatch(
-        `reserve-stock:${index}`,
-        { type: 'ReserveStock', data: { sku: line.sku, orderId, quantity: line.quantity } },
-        correlationId,
-        { summary: `ReserveStock ${line.quantity} × ${line.sku} (line ${index + 1}/${order.lines.length})` },
-      );
+      await step({
+        name: `reserve-stock:${index}`,
+        command: { type: 'ReserveStock', data: { sku: line.sku, orderId, quantity: line.quantity } },
+        summary: `ReserveStock ${line.quantity} × ${line.sku} (line ${index + 1}/${order.lines.length})`,
+        undo: {
+          name: `release-stock:${index}`,
+          command: { type: 'ReleaseStock', data: { sku: line.sku, orderId } },
+          summary: `ReleaseStock ${line.sku}`,
+        },
+      });
       progress.reservedSkus.push(line.sku);
     }
 
     enter('authorizing payment', `${order.totalCents} cents with ${order.paymentMethod}`);
-    compensations.add('void payment', () =>
-      dispatch('void-payment', { type: 'VoidPayment', data: { orderId } }, correlationId, {
-        summary: 'VoidPayment',
-      }),
-    );
-    await dispatch(
-      'authorize-payment',
-      {
+    await step({
+      name: 'authorize-payment',
+      command: {
         type: 'AuthorizePayment',
         data: { orderId, amountCents: order.totalCents, paymentMethod: order.paymentMethod },
       },
-      correlationId,
-      { summary: `AuthorizePayment ${order.totalCents} cents` },
-    );
+      summary: `AuthorizePayment ${order.totalCents} cents`,
+      undo: {
+        name: 'void-payment',
+        command: { type: 'VoidPayment', data: { orderId } },
+        summary: 'VoidPayment',
+      },
+    });
 
     enter('scheduling shipment', `to ${order.shippingAddress.city}, ${order.shippingAddress.country}`);
-    compensations.add('cancel shipment', () =>
-      dispatch('cancel-shipment', { type: 'CancelShipment', data: { orderId } }, correlationId, {
+    await step({
+      name: 'schedule-shipment',
+      command: { type: 'ScheduleShipment', data: { orderId, address: order.shippingAddress } },
+      summary: `ScheduleShipment to ${order.shippingAddress.country}`,
+      undo: {
+        name: 'cancel-shipment',
+        command: { type: 'CancelShipment', data: { orderId } },
         summary: 'CancelShipment',
-      }),
-    );
-    await dispatch(
-      'schedule-shipment',
-      { type: 'ScheduleShipment', data: { orderId, address: order.shippingAddress } },
-      correlationId,
-      { summary: `ScheduleShipment to ${order.shippingAddress.country}` },
-    );
+      },
+    });
 
     const deadline = input.dispatchDeadline ?? defaultDispatchDeadline;
     enter('awaiting dispatch', `waiting up to ${deadline} for ShipmentDispatched`);
     if (!(await condition(() => dispatched, deadline))) {
       throw new SagaStopped(`shipment was not dispatched within ${deadline}`);
     }
+    // The goods have left: the shipment can no longer be cancelled, nor the stock released.
+    compensations.drop('cancel-shipment');
+    // Sagas that were waiting for dispatch before this step existed go on without it.
+    if (patched('ship-stock-on-dispatch')) {
+      for (const [index, line] of order.lines.entries()) {
+        enter('shipping stock', `line ${index + 1}/${order.lines.length}: ${line.quantity} × ${line.sku}`);
+        compensations.drop(`release-stock:${index}`);
+        await step({
+          name: `ship-stock:${index}`,
+          command: { type: 'ShipStock', data: { sku: line.sku, orderId } },
+          summary: `ShipStock ${line.quantity} × ${line.sku}`,
+        });
+      }
+    }
 
     enter('capturing payment');
-    await dispatch('capture-payment', { type: 'CapturePayment', data: { orderId } }, correlationId, {
+    // Once captured, the money is returned by a refund, not a void.
+    compensations.drop('void-payment');
+    await step({
+      name: 'capture-payment',
+      command: { type: 'CapturePayment', data: { orderId } },
       summary: `CapturePayment ${order.totalCents} cents`,
+      undo: {
+        name: 'refund-payment',
+        command: { type: 'RefundPayment', data: { orderId } },
+        summary: `RefundPayment ${order.totalCents} cents`,
+      },
     });
     enter('confirming order');
-    await dispatch('confirm-order', { type: 'ConfirmOrder', data: { orderId } }, correlationId, {
+    await step({
+      name: 'confirm-order',
+      command: { type: 'ConfirmOrder', data: { orderId } },
       summary: 'ConfirmOrder',
     });
     enter('confirmed', `order ${orderId} confirmed`);
