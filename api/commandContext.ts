@@ -2,6 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandOfType, CommandType, DomainCommand } from '../domain/registry';
 import type { CommandEnvelope, CommandResult } from '../engine/eventstore/commandEnvelope';
+import { handleCommand } from '../engine/eventstore/commandHandler';
+import type { ApiDependencies } from './dependencies';
 
 /** Headers every command route accepts; all optional. */
 export interface CommandHeaders {
@@ -79,4 +81,19 @@ export function envelopeFor<Command extends DomainCommand>(
 /** Lets a client tell a replayed answer from a fresh one; the body is the same either way. */
 export function markReplay(response: FastifyReply, result: Pick<CommandResult, 'duplicate'>): void {
   if (result.duplicate) response.header('idempotent-replayed', 'true');
+}
+
+/**
+ * The one way a route sends its command: through the command handler, with the request's id, key and
+ * correlation, and a replayed answer marked as such.
+ */
+export async function sendCommand(
+  deps: ApiDependencies,
+  request: CommandRequest,
+  response: FastifyReply,
+  command: DomainCommand,
+): Promise<CommandResult> {
+  const result = await handleCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
+  markReplay(response, result);
+  return result;
 }

@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { BulkTask } from '../../engine/bulk/bulkTask';
 import type { BulkTaskState } from '../../engine/bulk/bulkTaskAggregate';
 import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../engine/bulk/contract';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
 import {
   currentProgress,
   links,
@@ -12,13 +11,7 @@ import {
   progressView,
   type BulkProgressView,
 } from '../bulkProgress';
-import {
-  commandHeaders,
-  envelopeFor,
-  markReplay,
-  newAggregateId,
-  type CommandHeaders,
-} from '../commandContext';
+import { commandHeaders, sendCommand, newAggregateId, type CommandHeaders } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, id, idParams, strictObject, uiLink } from '../schemas';
@@ -91,15 +84,10 @@ async function requestTask(
   const bulkId = newAggregateId(request, 'bulk');
   // The item set is fixed by where this request lands in the log, so the command is the same on every
   // retry with the same key and the command id makes it idempotent.
-  const result = await handleCommand(
-    deps.pool,
-    deps.application.registry,
-    envelopeFor(request, {
-      type: 'RequestBulkTask',
-      data: { bulkId, task: task.name, params: request.body },
-    }),
-  );
-  markReplay(response, result);
+  await sendCommand(deps, request, response, {
+    type: 'RequestBulkTask',
+    data: { bulkId, task: task.name, params: request.body },
+  });
   response.header('location', `/bulk/${encodeURIComponent(bulkId)}`);
   return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId) });
 }

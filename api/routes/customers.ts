@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
 import {
   getCustomerView,
   listCustomerViews,
@@ -7,8 +6,7 @@ import {
 } from '../../projections/customers/customersReadModel';
 import {
   commandHeaders,
-  envelopeFor,
-  markReplay,
+  sendCommand,
   newAggregateId,
   type CommandBody,
   type CommandHeaders,
@@ -25,7 +23,6 @@ import {
   strictObject,
   text,
 } from '../schemas';
-import { shop } from '../../domain/registry';
 
 const defaultPageSize = 50;
 
@@ -79,12 +76,10 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     async (request, response) => {
       const { name, email } = request.body;
       const customerId = request.body.customerId ?? newAggregateId(request, 'customer');
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, { type: 'RegisterCustomer', data: { customerId, name, email } }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'RegisterCustomer',
+        data: { customerId, name, email },
+      });
       response.header('location', `/customers/${encodeURIComponent(customerId)}`);
       return response.code(201).send({ customerId, version: result.version });
     },
@@ -106,12 +101,10 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
     async (request, response) => {
       const { customerId } = request.params;
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, { type: 'DisableCustomer', data: { customerId, reason: request.body.reason } }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'DisableCustomer',
+        data: { customerId, reason: request.body.reason },
+      });
       return { customerId, version: result.version, changed: result.changed };
     },
   );
@@ -127,12 +120,10 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
     async (request, response) => {
       const { customerId } = request.params;
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, { type: 'EnableCustomer', data: { customerId } }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'EnableCustomer',
+        data: { customerId },
+      });
       return { customerId, version: result.version, changed: result.changed };
     },
   );

@@ -1,11 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { shop } from '../../domain/registry';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { getChannelView, getGroupView } from '../../projections/groups/groupsReadModel';
 import {
   commandHeaders,
-  envelopeFor,
-  markReplay,
+  sendCommand,
   newAggregateId,
   type CommandBody,
   type CommandHeaders,
@@ -49,8 +46,16 @@ const channelView = {
   required: ['channelId', 'name', 'groupId', 'link'],
 } as const;
 
-const notYet = (what: string, id: string) =>
-  `${what} ${id} is not in the read model (one created a moment ago may not have reached it yet)`;
+/** A read-model row, or the 404 that says it may only be lagging. */
+function found<View>(view: View | undefined, what: 'Group' | 'Channel', id: string): View {
+  if (view) return view;
+  throw new ApiError(
+    404,
+    `${what}NotFound`,
+    `${what} ${id} is not in the read model (one created a moment ago may not have reached it yet)`,
+    { [`${what.toLowerCase()}Id`]: id },
+  );
+}
 
 /** Groups and channels: two aggregates that know nothing of each other, joined by the linkChannels saga. */
 export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies): void {
@@ -65,12 +70,10 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
     },
     async (request, response) => {
       const groupId = request.body.groupId ?? newAggregateId(request, 'group');
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, { type: 'CreateGroup', data: { groupId, name: request.body.name } }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'CreateGroup',
+        data: { groupId, name: request.body.name },
+      });
       response.header('location', `/groups/${encodeURIComponent(groupId)}`);
       return response.code(201).send({ groupId, version: result.version });
     },
@@ -88,15 +91,10 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
     async (request, response) => {
       const { name, groupId } = request.body;
       const channelId = request.body.channelId ?? newAggregateId(request, 'channel');
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, {
-          type: 'CreateChannel',
-          data: groupId === undefined ? { channelId, name } : { channelId, name, groupId },
-        }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'CreateChannel',
+        data: groupId === undefined ? { channelId, name } : { channelId, name, groupId },
+      });
       response.header('location', `/channels/${encodeURIComponent(channelId)}`);
       return response.code(201).send({ channelId, version: result.version });
     },
@@ -105,26 +103,14 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
   app.get<{ Params: { groupId: string } }>(
     '/groups/:groupId',
     { schema: { params: idParams('groupId'), response: { 200: groupView, ...errorResponses } } },
-    async (request) => {
-      const view = await getGroupView(deps.pool, request.params.groupId);
-      if (!view)
-        throw new ApiError(404, 'GroupNotFound', notYet('Group', request.params.groupId), {
-          groupId: request.params.groupId,
-        });
-      return view;
-    },
+    async (request) =>
+      found(await getGroupView(deps.pool, request.params.groupId), 'Group', request.params.groupId),
   );
 
   app.get<{ Params: { channelId: string } }>(
     '/channels/:channelId',
     { schema: { params: idParams('channelId'), response: { 200: channelView, ...errorResponses } } },
-    async (request) => {
-      const view = await getChannelView(deps.pool, request.params.channelId);
-      if (!view)
-        throw new ApiError(404, 'ChannelNotFound', notYet('Channel', request.params.channelId), {
-          channelId: request.params.channelId,
-        });
-      return view;
-    },
+    async (request) =>
+      found(await getChannelView(deps.pool, request.params.channelId), 'Channel', request.params.channelId),
   );
 }

@@ -1,18 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { availability, inventoryAggregate } from '../../domain/inventory/inventory';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
-import {
-  commandHeaders,
-  envelopeFor,
-  markReplay,
-  type CommandBody,
-  type CommandHeaders,
-} from '../commandContext';
+import { commandHeaders, sendCommand, type CommandBody, type CommandHeaders } from '../commandContext';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, idParams, strictObject } from '../schemas';
-import { shop } from '../../domain/registry';
 
 // Keeps stock counts far below Number.MAX_SAFE_INTEGER however many receipts a sku sees.
 const maxQuantity = 1_000_000;
@@ -59,12 +51,10 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependenc
     },
     async (request, response) => {
       const { sku } = request.params;
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, { type: 'ReceiveStock', data: { sku, quantity: request.body.quantity } }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'ReceiveStock',
+        data: { sku, quantity: request.body.quantity },
+      });
       // As of this command's version, so a replayed request answers what the first one did.
       return stockAt(deps, sku, result.version);
     },

@@ -1,13 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { orderAggregate } from '../../domain/order/order';
 import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { loadAggregate } from '../aggregates';
 import {
   commandHeaders,
-  envelopeFor,
-  markReplay,
+  sendCommand,
   newAggregateId,
   type CommandBody,
   type CommandHeaders,
@@ -25,7 +23,6 @@ import {
   uiLink,
 } from '../schemas';
 import { workflowUiUrl } from '../temporal';
-import { shop } from '../../domain/registry';
 
 // Bounds chosen so an order total (lines × quantity × price) stays an exact integer in JavaScript.
 const maxLines = 100;
@@ -114,15 +111,10 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
     async (request, response) => {
       const { customerId, lines, paymentMethod, shippingAddress } = request.body;
       const orderId = request.body.orderId ?? newAggregateId(request, 'order');
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, {
-          type: 'PlaceOrder',
-          data: { orderId, customerId, lines, paymentMethod, shippingAddress },
-        }),
-      );
-      markReplay(response, result);
+      await sendCommand(deps, request, response, {
+        type: 'PlaceOrder',
+        data: { orderId, customerId, lines, paymentMethod, shippingAddress },
+      });
       // 202: the relay starts the fulfillment saga from OrderPlaced; the order is accepted, not done.
       const workflowId = orderFulfillmentWorkflowId(orderId);
       response.header('location', `/orders/${encodeURIComponent(orderId)}`);

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
-import { commandHeaders, envelopeFor, markReplay, type CommandHeaders } from '../commandContext';
+import { commandHeaders, sendCommand, type CommandHeaders } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { errorResponses, idParams } from '../schemas';
-import { shop } from '../../domain/registry';
 
 export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   // The warehouse's door: ShipmentDispatched is the fact the fulfillment saga waits for.
@@ -29,12 +27,10 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependenci
     },
     async (request, response) => {
       const { orderId } = request.params;
-      const result = await handleCommand(
-        deps.pool,
-        shop,
-        envelopeFor(request, { type: 'DispatchShipment', data: { orderId } }),
-      );
-      markReplay(response, result);
+      const result = await sendCommand(deps, request, response, {
+        type: 'DispatchShipment',
+        data: { orderId },
+      });
       return { orderId, version: result.version, changed: result.changed };
     },
   );

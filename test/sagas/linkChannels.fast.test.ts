@@ -1,5 +1,4 @@
-import { shop } from '../../domain/registry';
-import { SagaTestKit } from '../../engine/testing/sagaTestKit';
+import type { SagaTestKit } from '../../engine/testing/sagaTestKit';
 import type { EventSignal } from '../../engine/saga/eventSignal';
 import {
   groupSourceEventSignal,
@@ -8,8 +7,8 @@ import {
   type LinkChannelsProgress,
 } from '../../workflows/linkChannels/linkChannels';
 import { recordHistory } from '../harness/histories';
-import { testWorkflowBundle } from '../harness/sagaHarness';
-import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
+import { startFastSagaKit } from '../harness/fastSagas';
+import type { TestTemporal } from '../harness/temporal';
 
 // The join saga alone on the real dev server, with stub activities: which commands it sends for each
 // order of arrival. The integration and HTTP suites cover the same paths with real events.
@@ -17,15 +16,7 @@ let temporal: TestTemporal;
 let kit: SagaTestKit;
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal('fast-link-channels');
-  const bundle = testWorkflowBundle();
-  kit = new SagaTestKit({
-    client: temporal.client,
-    connection: temporal.nativeConnection,
-    namespace: temporal.namespace,
-    workflows: bundle ? { workflowBundle: bundle } : { workflowsPath: require.resolve('../../workflows') },
-    registry: shop,
-  });
+  ({ kit, temporal } = await startFastSagaKit('fast-link-channels'));
 });
 
 afterAll(async () => {

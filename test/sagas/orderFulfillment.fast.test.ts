@@ -1,13 +1,13 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { OrderState } from '../../domain/order/order';
-import { SagaTestKit } from '../../engine/testing/sagaTestKit';
+import type { SagaTestKit } from '../../engine/testing/sagaTestKit';
 import {
   orderFulfillmentWorkflowType,
   shipmentDispatchedSignal,
   type OrderFulfillmentResult,
 } from '../../workflows/orderFulfillment/contract';
-import { testWorkflowBundle } from '../harness/sagaHarness';
-import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
+import { startFastSagaKit } from '../harness/fastSagas';
+import type { TestTemporal } from '../harness/temporal';
 
 // The order saga alone, on the real dev server, with stub activities: which commands it sends and in
 // which order it undoes them. No database; the integration suites (orderFulfillment.test.ts) cover the rest.
@@ -15,14 +15,7 @@ let temporal: TestTemporal;
 let kit: SagaTestKit;
 
 beforeAll(async () => {
-  temporal = await connectTestTemporal('fast-saga');
-  const bundle = testWorkflowBundle();
-  kit = new SagaTestKit({
-    client: temporal.client,
-    connection: temporal.nativeConnection,
-    namespace: temporal.namespace,
-    workflows: bundle ? { workflowBundle: bundle } : { workflowsPath: require.resolve('../../workflows') },
-  });
+  ({ kit, temporal } = await startFastSagaKit('fast-saga'));
 });
 
 afterAll(async () => {
