@@ -32,8 +32,16 @@ test("the event store's migrations create only its own tables; each read model's
 
   const readModels = shopApplication.readModelMigrations;
   const applied = await migrate(database.url, { readModels });
-  expect(applied).toEqual(['1764547200000_customers']);
-  expect(await tables()).toEqual(expect.arrayContaining(['customers', 'pgmigrations_projection_customers']));
+  expect(applied).toEqual(['1764547200000_customers', '1764633600000_groups']);
+  expect(await tables()).toEqual(
+    expect.arrayContaining([
+      'customers',
+      'pgmigrations_projection_customers',
+      'groups',
+      'group_channels',
+      'pgmigrations_projection_groups',
+    ]),
+  );
 
   expect(await migrate(database.url, { readModels })).toEqual([]);
 });
