@@ -20,6 +20,8 @@ export interface ApiDependencies {
    * a request would hang for as long as no worker polls.
    */
   temporalTimeoutMs?: number;
+  /** An event append open longer than this is reported as a stall in /health (default 5000). */
+  stallWarningMs?: number;
   /** Passed to fastify; off by default so tests stay quiet. */
   logger?: FastifyServerOptions['logger'];
 }

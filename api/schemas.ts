@@ -9,7 +9,7 @@
 const patternDescriptions = new Map<string, string>();
 
 /** A pattern plus the words a 400 uses for it, because "must match pattern ^(?:…)$" helps nobody. */
-function describedPattern(pattern: string, description: string): string {
+export function describedPattern(pattern: string, description: string): string {
   patternDescriptions.set(pattern, description);
   return pattern;
 }
@@ -76,3 +76,9 @@ export const errorBody = {
 export const errorResponses = { '4xx': errorBody, '5xx': errorBody } as const;
 
 export const uiLink = nullableString;
+
+/**
+ * The global position of a command's last event (bigint, a decimal string); null when its stream has none.
+ * Pass it back as `?minPosition=` to a read model to read your own write.
+ */
+export const logPosition = { type: ['string', 'null'], pattern: '^[0-9]+$' } as const;

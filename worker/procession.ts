@@ -10,7 +10,7 @@ import { migrate } from '../engine/eventstore/migrate';
 import type { LogSubscription } from '../engine/eventstore/subscription';
 import { installEventSchemas } from '../engine/eventstore/upcasting';
 import { runProjection } from '../engine/projections/projectionRunner';
-import { Relay } from '../engine/relay/relay';
+import { Relay, stallMessage } from '../engine/relay/relay';
 import type { TemporalTarget } from '../engine/temporal/target';
 import type { TriggerSettings } from '../workflows/settings';
 import { shopApplication } from './application';
@@ -97,6 +97,7 @@ export async function startProcession(options: ProcessionOptions): Promise<Runni
       pollIntervalMs: options.pollIntervalMs,
       onError: (error) =>
         log(`${projection.name} projection batch failed; retrying`, { error: String(error) }),
+      onStall: (heldBy) => log(`${projection.name} projection: ${stallMessage}`, { ...heldBy }),
     }),
   );
   for (const projection of projections) projection.start();

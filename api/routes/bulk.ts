@@ -14,13 +14,18 @@ import {
 import { commandHeaders, sendCommand, newAggregateId, type CommandHeaders } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, id, idParams, strictObject, uiLink } from '../schemas';
+import { errorResponses, id, idParams, logPosition, strictObject, uiLink } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
 
 const accepted = {
   type: 'object',
-  properties: { bulkId: { type: 'string' }, workflowId: { type: 'string' }, uiUrl: uiLink },
-  required: ['bulkId', 'workflowId', 'uiUrl'],
+  properties: {
+    bulkId: { type: 'string' },
+    workflowId: { type: 'string' },
+    uiUrl: uiLink,
+    position: logPosition,
+  },
+  required: ['bulkId', 'workflowId', 'uiUrl', 'position'],
 } as const;
 
 const taskView = {
@@ -84,12 +89,12 @@ async function requestTask(
   const bulkId = newAggregateId(request, 'bulk');
   // The item set is fixed by where this request lands in the log, so the command is the same on every
   // retry with the same key and the command id makes it idempotent.
-  await sendCommand(deps, request, response, {
+  const result = await sendCommand(deps, request, response, {
     type: 'RequestBulkTask',
     data: { bulkId, task: task.name, params: request.body },
   });
   response.header('location', `/bulk/${encodeURIComponent(bulkId)}`);
-  return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId) });
+  return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId), position: result.position });
 }
 
 /**

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { customersProjection } from '../../projections/customers/customersProjection';
+import { awaitReadModel, readYourWritesQuery, type ReadYourWritesQuery } from '../readYourWrites';
 import {
   getCustomerView,
   listCustomerViews,
@@ -18,6 +20,7 @@ import {
   errorResponses,
   id,
   idParams,
+  logPosition,
   nullableString,
   pageLimitString,
   strictObject,
@@ -42,8 +45,13 @@ const customerView = {
 
 const commandResult = {
   type: 'object',
-  properties: { customerId: { type: 'string' }, version: { type: 'integer' }, changed: { type: 'boolean' } },
-  required: ['customerId', 'version', 'changed'],
+  properties: {
+    customerId: { type: 'string' },
+    version: { type: 'integer' },
+    changed: { type: 'boolean' },
+    position: logPosition,
+  },
+  required: ['customerId', 'version', 'changed', 'position'],
 } as const;
 
 function publicView({ registeredPosition: _internal, ...view }: CustomerView) {
@@ -66,8 +74,12 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
         response: {
           201: {
             type: 'object',
-            properties: { customerId: { type: 'string' }, version: { type: 'integer' } },
-            required: ['customerId', 'version'],
+            properties: {
+              customerId: { type: 'string' },
+              version: { type: 'integer' },
+              position: logPosition,
+            },
+            required: ['customerId', 'version', 'position'],
           },
           ...errorResponses,
         },
@@ -81,7 +93,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
         data: { customerId, name, email },
       });
       response.header('location', `/customers/${encodeURIComponent(customerId)}`);
-      return response.code(201).send({ customerId, version: result.version });
+      return response.code(201).send({ customerId, version: result.version, position: result.position });
     },
   );
 
@@ -105,7 +117,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
         type: 'DisableCustomer',
         data: { customerId, reason: request.body.reason },
       });
-      return { customerId, version: result.version, changed: result.changed };
+      return { customerId, version: result.version, changed: result.changed, position: result.position };
     },
   );
 
@@ -124,16 +136,21 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
         type: 'EnableCustomer',
         data: { customerId },
       });
-      return { customerId, version: result.version, changed: result.changed };
+      return { customerId, version: result.version, changed: result.changed, position: result.position };
     },
   );
 
-  app.get<{ Params: { customerId: string } }>(
+  app.get<{ Params: { customerId: string }; Querystring: ReadYourWritesQuery }>(
     '/customers/:customerId',
     {
-      schema: { params: idParams('customerId'), response: { 200: customerView, ...errorResponses } },
+      schema: {
+        params: idParams('customerId'),
+        querystring: strictObject(readYourWritesQuery, []),
+        response: { 200: customerView, ...errorResponses },
+      },
     },
     async (request) => {
+      await awaitReadModel(deps, customersProjection, request.query);
       const view = await getCustomerView(deps.pool, request.params.customerId);
       if (!view) {
         throw new ApiError(
@@ -148,12 +165,19 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
   );
 
-  app.get<{ Querystring: { status?: 'active' | 'disabled'; after?: string; limit?: string } }>(
+  app.get<{
+    Querystring: { status?: 'active' | 'disabled'; after?: string; limit?: string } & ReadYourWritesQuery;
+  }>(
     '/customers',
     {
       schema: {
         querystring: strictObject(
-          { status: { type: 'string', enum: ['active', 'disabled'] }, after: id, limit: pageLimitString },
+          {
+            status: { type: 'string', enum: ['active', 'disabled'] },
+            after: id,
+            limit: pageLimitString,
+            ...readYourWritesQuery,
+          },
           [],
         ),
         response: {
@@ -167,6 +191,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
       },
     },
     async (request) => {
+      await awaitReadModel(deps, customersProjection, request.query);
       const { status, after } = request.query;
       const limit = request.query.limit === undefined ? defaultPageSize : Number(request.query.limit);
       // One row past the page says whether there is a next page without a count query.

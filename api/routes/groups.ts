@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { groupsProjection } from '../../projections/groups/groupsProjection';
 import { getChannelView, getGroupView } from '../../projections/groups/groupsReadModel';
+import { awaitReadModel, readYourWritesQuery, type ReadYourWritesQuery } from '../readYourWrites';
 import {
   commandHeaders,
   sendCommand,
@@ -9,13 +11,15 @@ import {
 } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, id, idParams, nullableString, strictObject, text } from '../schemas';
+import { errorResponses, id, idParams, logPosition, nullableString, strictObject, text } from '../schemas';
 
 const created = (idField: string) => ({
   type: 'object',
-  properties: { [idField]: { type: 'string' }, version: { type: 'integer' } },
-  required: [idField, 'version'],
+  properties: { [idField]: { type: 'string' }, version: { type: 'integer' }, position: logPosition },
+  required: [idField, 'version', 'position'],
 });
+
+const querystring = strictObject(readYourWritesQuery, []);
 
 const groupView = {
   type: 'object',
@@ -75,7 +79,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
         data: { groupId, name: request.body.name },
       });
       response.header('location', `/groups/${encodeURIComponent(groupId)}`);
-      return response.code(201).send({ groupId, version: result.version });
+      return response.code(201).send({ groupId, version: result.version, position: result.position });
     },
   );
 
@@ -96,21 +100,35 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
         data: groupId === undefined ? { channelId, name } : { channelId, name, groupId },
       });
       response.header('location', `/channels/${encodeURIComponent(channelId)}`);
-      return response.code(201).send({ channelId, version: result.version });
+      return response.code(201).send({ channelId, version: result.version, position: result.position });
     },
   );
 
-  app.get<{ Params: { groupId: string } }>(
+  app.get<{ Params: { groupId: string }; Querystring: ReadYourWritesQuery }>(
     '/groups/:groupId',
-    { schema: { params: idParams('groupId'), response: { 200: groupView, ...errorResponses } } },
-    async (request) =>
-      found(await getGroupView(deps.pool, request.params.groupId), 'Group', request.params.groupId),
+    { schema: { params: idParams('groupId'), querystring, response: { 200: groupView, ...errorResponses } } },
+    async (request) => {
+      await awaitReadModel(deps, groupsProjection, request.query);
+      return found(await getGroupView(deps.pool, request.params.groupId), 'Group', request.params.groupId);
+    },
   );
 
-  app.get<{ Params: { channelId: string } }>(
+  app.get<{ Params: { channelId: string }; Querystring: ReadYourWritesQuery }>(
     '/channels/:channelId',
-    { schema: { params: idParams('channelId'), response: { 200: channelView, ...errorResponses } } },
-    async (request) =>
-      found(await getChannelView(deps.pool, request.params.channelId), 'Channel', request.params.channelId),
+    {
+      schema: {
+        params: idParams('channelId'),
+        querystring,
+        response: { 200: channelView, ...errorResponses },
+      },
+    },
+    async (request) => {
+      await awaitReadModel(deps, groupsProjection, request.query);
+      return found(
+        await getChannelView(deps.pool, request.params.channelId),
+        'Channel',
+        request.params.channelId,
+      );
+    },
   );
 }

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { visibilityHorizon, type HeldBy } from '../../engine/eventstore/horizon';
 import type { ApiDependencies } from '../dependencies';
 import { withTemporalDeadline } from '../temporal';
 
@@ -25,6 +26,14 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 
 const state = { type: 'string', enum: ['up', 'down'] } as const;
 
+/** The append holding the readers back, once it has been open longer than the stall threshold. */
+async function horizonStall(deps: ApiDependencies): Promise<{ stalled: true; heldBy: HeldBy } | undefined> {
+  const { heldBy } = await visibilityHorizon(deps.pool);
+  const threshold = deps.stallWarningMs ?? 5_000;
+  if (!heldBy || heldBy.ageMs === null || heldBy.ageMs < threshold) return undefined;
+  return { stalled: true, heldBy };
+}
+
 export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   app.get(
     '/health',
@@ -33,7 +42,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies
         response: {
           200: {
             type: 'object',
-            properties: { postgres: state, temporal: state },
+            properties: { postgres: state, temporal: state, details: {} },
             required: ['postgres', 'temporal'],
           },
           503: {
@@ -60,7 +69,11 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies
         ),
       ]);
       const states = { postgres: postgres.up ? 'up' : 'down', temporal: temporal.up ? 'up' : 'down' };
-      if (postgres.up && temporal.up) return states;
+      if (postgres.up && temporal.up) {
+        // Up, but an event append held open keeps every reader (relay, projections) waiting for it.
+        const stalled = await horizonStall(deps).catch(() => undefined);
+        return stalled ? { ...states, details: { visibilityHorizon: stalled } } : states;
+      }
       const reasons: Record<string, string> = {};
       if (!postgres.up) reasons.postgres = postgres.reason;
       if (!temporal.up) reasons.temporal = temporal.reason;

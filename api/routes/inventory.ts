@@ -4,7 +4,7 @@ import { commandHeaders, sendCommand, type CommandBody, type CommandHeaders } fr
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, idParams, strictObject } from '../schemas';
+import { errorResponses, idParams, logPosition, strictObject } from '../schemas';
 
 // Keeps stock counts far below Number.MAX_SAFE_INTEGER however many receipts a sku sees.
 const maxQuantity = 1_000_000;
@@ -19,6 +19,12 @@ const stockView = {
     version: { type: 'integer' },
   },
   required: ['sku', 'onHand', 'reserved', 'available', 'version'],
+} as const;
+
+const receivedView = {
+  ...stockView,
+  properties: { ...stockView.properties, position: logPosition },
+  required: [...stockView.required, 'position'],
 } as const;
 
 async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number) {
@@ -46,7 +52,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependenc
         headers: commandHeaders,
         params: idParams('sku'),
         body: strictObject({ quantity: { type: 'integer', minimum: 1, maximum: maxQuantity } }, ['quantity']),
-        response: { 200: stockView, ...errorResponses },
+        response: { 200: receivedView, ...errorResponses },
       },
     },
     async (request, response) => {
@@ -56,7 +62,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependenc
         data: { sku, quantity: request.body.quantity },
       });
       // As of this command's version, so a replayed request answers what the first one did.
-      return stockAt(deps, sku, result.version);
+      return { ...(await stockAt(deps, sku, result.version)), position: result.position };
     },
   );
 

@@ -17,6 +17,7 @@ import {
   errorResponses,
   id,
   idParams,
+  logPosition,
   nullableString,
   strictObject,
   text,
@@ -101,8 +102,13 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
         response: {
           202: {
             type: 'object',
-            properties: { orderId: { type: 'string' }, workflowId: { type: 'string' }, uiUrl: uiLink },
-            required: ['orderId', 'workflowId', 'uiUrl'],
+            properties: {
+              orderId: { type: 'string' },
+              workflowId: { type: 'string' },
+              uiUrl: uiLink,
+              position: logPosition,
+            },
+            required: ['orderId', 'workflowId', 'uiUrl', 'position'],
           },
           ...errorResponses,
         },
@@ -111,14 +117,16 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
     async (request, response) => {
       const { customerId, lines, paymentMethod, shippingAddress } = request.body;
       const orderId = request.body.orderId ?? newAggregateId(request, 'order');
-      await sendCommand(deps, request, response, {
+      const result = await sendCommand(deps, request, response, {
         type: 'PlaceOrder',
         data: { orderId, customerId, lines, paymentMethod, shippingAddress },
       });
       // 202: the relay starts the fulfillment saga from OrderPlaced; the order is accepted, not done.
       const workflowId = orderFulfillmentWorkflowId(orderId);
       response.header('location', `/orders/${encodeURIComponent(orderId)}`);
-      return response.code(202).send({ orderId, workflowId, uiUrl: workflowUiUrl(deps, workflowId) });
+      return response
+        .code(202)
+        .send({ orderId, workflowId, uiUrl: workflowUiUrl(deps, workflowId), position: result.position });
     },
   );
 

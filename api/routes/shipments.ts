@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { commandHeaders, sendCommand, type CommandHeaders } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
-import { errorResponses, idParams } from '../schemas';
+import { errorResponses, idParams, logPosition } from '../schemas';
 
 export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependencies): void {
   // The warehouse's door: ShipmentDispatched is the fact the fulfillment saga waits for.
@@ -18,8 +18,9 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependenci
               orderId: { type: 'string' },
               version: { type: 'integer' },
               changed: { type: 'boolean' },
+              position: logPosition,
             },
-            required: ['orderId', 'version', 'changed'],
+            required: ['orderId', 'version', 'changed', 'position'],
           },
           ...errorResponses,
         },
@@ -31,7 +32,7 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependenci
         type: 'DispatchShipment',
         data: { orderId },
       });
-      return { orderId, version: result.version, changed: result.changed };
+      return { orderId, version: result.version, changed: result.changed, position: result.position };
     },
   );
 }

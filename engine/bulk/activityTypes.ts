@@ -18,6 +18,8 @@ export interface BulkPageRequest extends BulkSetRequest {
 export interface BulkPageResult {
   handled: number;
   lastItemId: string | null;
+  /** The highest global position the page appended at, or null when it appended nothing. */
+  lastPosition: string | null;
   changed: number;
   unchanged: number;
   failures: BulkFailure[];
@@ -26,6 +28,8 @@ export interface BulkPageResult {
 /** The activities the bulk workflow calls; implemented by ./bulkTaskActivities.ts in the worker. */
 export interface BulkTaskActivities {
   waitForBulkReadModel(request: BulkSetRequest): Promise<void>;
+  /** Returns once the task's read model reflects the run's writes up to `position`. */
+  waitForBulkWrites(request: { task: string; position: string }): Promise<void>;
   countBulkItems(request: BulkSetRequest): Promise<number>;
   processBulkPage(request: BulkPageRequest): Promise<BulkPageResult>;
 }

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import type { AggregateRegistry } from '../aggregate/registry';
 import { handleCommandBatch } from '../eventstore/batchCommandHandler';
 import { comparePositions } from '../eventstore/types';
-import { projectionPosition } from '../projections/projectionRunner';
+import { projectionPosition, waitForProjection } from '../projections/projectionRunner';
 import type { BulkPageResult, BulkTaskActivities } from './activityTypes';
 import { bulkTaskAggregate } from './bulkTaskAggregate';
 import { bulkItemCommandId, bulkTaskNamed, type BulkTask } from './bulkTask';
@@ -43,6 +43,17 @@ export function createBulkTaskActivities(
       }
     },
 
+    /** Heartbeats while the read model catches up with the run's own last write: read your writes. */
+    async waitForBulkWrites(request) {
+      const context = Context.current();
+      const { readModel } = taskNamed(request.task).items;
+      for (;;) {
+        const wait = await waitForProjection(pool, readModel, request.position, 1_000);
+        if (wait.reached) return;
+        context.heartbeat({ readModelAt: wait.at?.globalPosition ?? '0', waitingFor: request.position });
+      }
+    },
+
     async countBulkItems(request) {
       return taskNamed(request.task).items.count(pool, request);
     },
@@ -76,6 +87,7 @@ export function createBulkTaskActivities(
       const result: BulkPageResult = {
         handled: ids.length,
         lastItemId: ids.at(-1) ?? null,
+        lastPosition: null,
         changed: 0,
         unchanged: 0,
         failures: [],
@@ -86,8 +98,15 @@ export function createBulkTaskActivities(
             itemId: ids[index]!,
             reason: `${outcome.error.name}: ${outcome.error.message}`,
           });
-        else if (outcome.result.changed) result.changed++;
-        else result.unchanged++;
+        else if (outcome.result.changed) {
+          result.changed++;
+          const position = outcome.result.position;
+          if (
+            position !== null &&
+            (result.lastPosition === null || BigInt(position) > BigInt(result.lastPosition))
+          )
+            result.lastPosition = position;
+        } else result.unchanged++;
       });
       context.heartbeat({ after: result.lastItemId, done: true });
       return result;

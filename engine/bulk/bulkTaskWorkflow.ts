@@ -29,7 +29,7 @@ const { countBulkItems } = proxyActivities<BulkTaskActivities>({
 });
 
 // Waiting on a read model has no natural end; the heartbeat is what says the worker is alive.
-const { waitForBulkReadModel } = proxyActivities<BulkTaskActivities>({
+const { waitForBulkReadModel, waitForBulkWrites } = proxyActivities<BulkTaskActivities>({
   startToCloseTimeout: '1 hour',
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
@@ -64,6 +64,7 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
     cursor: null,
     failures: [],
     generation: 0,
+    lastPosition: null,
   };
   const set = { task: input.task, params: input.params, asOf: input.asOf };
 
@@ -132,6 +133,11 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
         ...page.failures.slice(0, Math.max(0, maxFailuresKept - progress.failures.length)),
       );
       progress.cursor = page.lastItemId;
+      if (
+        page.lastPosition !== null &&
+        (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))
+      )
+        progress.lastPosition = page.lastPosition;
       if (progress.failed > input.maxFailures) {
         progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
         break;
@@ -152,6 +158,12 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
 
   async function recordOutcome(outcome: 'completed' | 'cancelled' | 'failed'): Promise<void> {
     const { bulkId } = input;
+    // Read your writes: once the outcome says done, the read model the task pages already shows it.
+    if (progress.lastPosition !== null)
+      await waitForBulkWrites.executeWithOptions(
+        { summary: `Wait for the ${input.task} read model to reflect the run's writes` },
+        [{ task: input.task, position: progress.lastPosition }],
+      );
     const counts: BulkCounts = {
       total: progress.total,
       changed: progress.changed,

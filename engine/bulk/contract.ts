@@ -24,6 +24,8 @@ export interface BulkProgress extends BulkCounts {
   failureReason?: string;
   /** How many times the run continued as new. */
   generation: number;
+  /** The highest global position the run appended at: the outcome waits until the read model reflects it. */
+  lastPosition: string | null;
 }
 
 export interface BulkTaskInput {

@@ -12,8 +12,10 @@ import {
   type CommandResult,
 } from './commandEnvelope';
 import { findProcessedCommands, recordProcessedCommands } from './processedCommands';
+import type { AnyAggregate } from '../aggregate/aggregate';
 import { readStreams } from './readStream';
-import { inTransaction } from './transaction';
+import { inAppendTransaction } from './transaction';
+import type { Queryable } from './types';
 
 export type BatchOutcome =
   | { commandId: string; ok: true; result: CommandResult }
@@ -68,13 +70,7 @@ export async function handleCommandBatch(
     pool,
     pending.map((item) => item.streamId),
   );
-  const decided: Array<
-    (typeof pending)[number] & {
-      expectedVersion: number;
-      newEvents: NewEvent[];
-      result: Omit<CommandResult, 'duplicate'>;
-    }
-  > = [];
+  const decided: Decided[] = [];
   for (const item of pending) {
     const history = histories.get(item.streamId) ?? [];
     try {
@@ -83,80 +79,62 @@ export async function handleCommandBatch(
         now: now(),
       }) as Array<{ type: string; data: unknown }>;
       const newEvents = events.map((event) => toNewEvent(event, item.envelope));
-      const result: Omit<CommandResult, 'duplicate'> = {
-        streamId: item.streamId,
-        version: history.length + newEvents.length,
-        changed: newEvents.length > 0,
-        eventIds: newEvents.map((event) => event.metadata.eventId),
-      };
-      decided.push({ ...item, expectedVersion: history.length, newEvents, result });
+      decided.push({
+        ...item,
+        expectedVersion: history.length,
+        newEvents,
+        lastPosition: history.at(-1)?.globalPosition ?? null,
+      });
     } catch (error) {
       if (!isDomainError(error) || error.kind === 'transient') throw error;
       outcomes.set(item.envelope.commandId, { commandId: item.envelope.commandId, ok: false, error });
     }
   }
 
-  const retryOneByOne = await inTransaction(pool, async (client) => {
+  const retryOneByOne = await inAppendTransaction(pool, async (client) => {
+    const { positions, conflicted } = await insertAll(client, decided);
+    const appended = decided.filter((item) => !conflicted.has(item.streamId));
+    const results = new Map(
+      appended.map((item) => [
+        item.envelope.commandId,
+        {
+          streamId: item.streamId,
+          version: item.expectedVersion + item.newEvents.length,
+          changed: item.newEvents.length > 0,
+          eventIds: item.newEvents.map((event) => event.metadata.eventId),
+          position: positions.get(item.streamId) ?? item.lastPosition,
+        },
+      ]),
+    );
     const recorded = await recordProcessedCommands(
       client,
-      decided.map((item) => ({
+      appended.map((item) => ({
         commandId: item.envelope.commandId,
         streamId: item.streamId,
         commandType: item.envelope.command.type,
         requestHash: item.hash,
-        result: item.result,
+        result: results.get(item.envelope.commandId)!,
       })),
     );
-    const toAppend = decided.filter((item) => recorded.has(item.envelope.commandId));
-    const rows = toAppend.flatMap((item) =>
-      item.newEvents.map((event, index) => ({ item, event, version: item.expectedVersion + index + 1 })),
+    // Beaten by another writer of the stream, or the same command recorded by a concurrent delivery:
+    // take their events back out of this transaction and settle them one by one.
+    const settleAlone = decided.filter(
+      (item) => conflicted.has(item.streamId) || !recorded.has(item.envelope.commandId),
     );
-    const conflicted = new Set<string>();
-    if (rows.length > 0) {
-      // The expected version is checked per stream: an event lands only if the stream is still at the
-      // version this batch read, and a stream that moved conflicts on (stream_id, stream_version).
-      const inserted = await client.query<{ stream_id: string }>(
-        `insert into events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
-         select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
-         on conflict (stream_id, stream_version) do nothing
-         returning stream_id`,
-        [
-          rows.map((row) => row.event.metadata.eventId),
-          rows.map((row) => row.item.streamId),
-          rows.map((row) => row.version),
-          rows.map((row) => row.event.type),
-          rows.map((row) => currentSchemaVersion(row.event.type)),
-          rows.map((row) => JSON.stringify(row.event.data)),
-          rows.map((row) => JSON.stringify(row.event.metadata)),
-        ],
-      );
-      const insertedCount = new Map<string, number>();
-      for (const row of inserted.rows)
-        insertedCount.set(row.stream_id, (insertedCount.get(row.stream_id) ?? 0) + 1);
-      for (const item of toAppend) {
-        if ((insertedCount.get(item.streamId) ?? 0) !== item.newEvents.length) conflicted.add(item.streamId);
-      }
-      if (conflicted.size > 0) {
-        const ids = toAppend.filter((item) => conflicted.has(item.streamId));
-        await client.query('delete from events where event_id = any($1::uuid[])', [
-          ids.flatMap((item) => item.newEvents.map((event) => event.metadata.eventId)),
-        ]);
-        await client.query('delete from processed_commands where command_id = any($1::text[])', [
-          ids.map((item) => item.envelope.commandId),
-        ]);
-      }
-      await client.query('select pg_notify($1, $2)', [eventsChannel, 'batch']);
-    }
-    for (const item of toAppend) {
-      if (conflicted.has(item.streamId)) continue;
+    const retracted = settleAlone.flatMap((item) =>
+      conflicted.has(item.streamId) ? [] : item.newEvents.map((event) => event.metadata.eventId),
+    );
+    if (retracted.length > 0)
+      await client.query('delete from events where event_id = any($1::uuid[])', [retracted]);
+    for (const item of appended) {
+      if (!recorded.has(item.envelope.commandId)) continue;
       outcomes.set(item.envelope.commandId, {
         commandId: item.envelope.commandId,
         ok: true,
-        result: { ...item.result, duplicate: false },
+        result: { ...results.get(item.envelope.commandId)!, duplicate: false },
       });
     }
-    // Recorded by a concurrent delivery, or beaten by another writer: settle these individually.
-    return decided.filter((item) => !recorded.has(item.envelope.commandId) || conflicted.has(item.streamId));
+    return settleAlone;
   });
 
   for (const item of retryOneByOne) {
@@ -170,4 +148,66 @@ export async function handleCommandBatch(
     }
   }
   return envelopes.map((envelope) => outcomes.get(envelope.commandId)!);
+}
+
+interface Decided {
+  envelope: CommandEnvelope;
+  aggregate: AnyAggregate;
+  streamId: string;
+  hash: string;
+  expectedVersion: number;
+  newEvents: NewEvent[];
+  /** Position of the stream's last event before this command. */
+  lastPosition: string | null;
+}
+
+/**
+ * Appends every item's events in one statement. The expected version is checked per stream: an event
+ * lands only if the stream is still at the version this batch read, and a stream that moved conflicts on
+ * (stream_id, stream_version); such a stream's events are deleted again. Returns the position of each
+ * appended stream's last event, and the streams that conflicted.
+ */
+async function insertAll(
+  client: Queryable,
+  decided: readonly Decided[],
+): Promise<{ positions: Map<string, string>; conflicted: Set<string> }> {
+  const rows = decided.flatMap((item) =>
+    item.newEvents.map((event, index) => ({ item, event, version: item.expectedVersion + index + 1 })),
+  );
+  const positions = new Map<string, string>();
+  const conflicted = new Set<string>();
+  if (rows.length === 0) return { positions, conflicted };
+  const inserted = await client.query<{ stream_id: string; position: string }>(
+    `insert into events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
+     select * from unnest($1::uuid[], $2::text[], $3::int[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
+     on conflict (stream_id, stream_version) do nothing
+     returning stream_id, global_position::text as position`,
+    [
+      rows.map((row) => row.event.metadata.eventId),
+      rows.map((row) => row.item.streamId),
+      rows.map((row) => row.version),
+      rows.map((row) => row.event.type),
+      rows.map((row) => currentSchemaVersion(row.event.type)),
+      rows.map((row) => JSON.stringify(row.event.data)),
+      rows.map((row) => JSON.stringify(row.event.metadata)),
+    ],
+  );
+  const insertedCount = new Map<string, number>();
+  for (const row of inserted.rows) {
+    insertedCount.set(row.stream_id, (insertedCount.get(row.stream_id) ?? 0) + 1);
+    const last = positions.get(row.stream_id);
+    if (last === undefined || BigInt(row.position) > BigInt(last)) positions.set(row.stream_id, row.position);
+  }
+  for (const item of decided) {
+    if ((insertedCount.get(item.streamId) ?? 0) !== item.newEvents.length) conflicted.add(item.streamId);
+  }
+  if (conflicted.size > 0) {
+    await client.query('delete from events where event_id = any($1::uuid[])', [
+      decided
+        .filter((item) => conflicted.has(item.streamId))
+        .flatMap((item) => item.newEvents.map((event) => event.metadata.eventId)),
+    ]);
+  }
+  await client.query('select pg_notify($1, $2)', [eventsChannel, 'batch']);
+  return { positions, conflicted };
 }

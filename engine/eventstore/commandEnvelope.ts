@@ -20,6 +20,12 @@ export interface CommandResult {
   /** Whether the command appended events (false: it was already in effect). */
   changed: boolean;
   eventIds: string[];
+  /**
+   * Global position (bigint as a decimal string) of the stream's last event after the command: the one it
+   * appended, or for a command already in effect the one that made it so; null for a stream still empty.
+   * A read model that has reached it reflects the command (read your writes).
+   */
+  position: string | null;
   duplicate: boolean;
 }
 

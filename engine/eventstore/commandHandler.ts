@@ -11,7 +11,7 @@ import {
 } from './commandEnvelope';
 import { findProcessedCommands, recordProcessedCommands } from './processedCommands';
 import { readStream } from './readStream';
-import { inTransaction } from './transaction';
+import { inAppendTransaction } from './transaction';
 import type { EventMetadata } from './types';
 
 export interface CommandHandlerOptions {
@@ -19,6 +19,9 @@ export interface CommandHandlerOptions {
   maxConflictRetries?: number;
   now?: () => Date;
 }
+
+/** The same command id was recorded by a concurrent transaction meanwhile: roll back and return its result. */
+class RecordedConcurrently extends Error {}
 
 /**
  * Load → decide → append, in one transaction that also records the command id. The one way any
@@ -37,45 +40,50 @@ export async function handleCommand(
 
   for (let attempt = 0; ; attempt++) {
     try {
-      const outcome = await inTransaction(pool, async (client) => {
+      return await inAppendTransaction(
+        pool,
+        async (client) => {
+          const previous = (await findProcessedCommands(client, [envelope.commandId])).get(
+            envelope.commandId,
+          );
+          if (previous) {
+            if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
+            return { ...previous.result, duplicate: true };
+          }
+          const history = await readStream(client, streamId);
+          const state = fold(aggregate, history);
+          const decided = aggregate.decide(envelope.command, state, {
+            attempt: envelope.attempt ?? 1,
+            now: options.now?.() ?? new Date(),
+          }) as Array<{ type: string; data: unknown }>;
+          const newEvents = decided.map((event) => toNewEvent(event, envelope));
+          const appended = await appendToStream(client, streamId, history.length, newEvents);
+          const result: Omit<CommandResult, 'duplicate'> = {
+            streamId,
+            version: history.length + newEvents.length,
+            changed: newEvents.length > 0,
+            eventIds: newEvents.map((event) => event.metadata.eventId),
+            position: (appended.at(-1) ?? history.at(-1))?.globalPosition ?? null,
+          };
+          const recorded = await recordProcessedCommands(client, [
+            {
+              commandId: envelope.commandId,
+              streamId,
+              commandType: envelope.command.type,
+              requestHash: hash,
+              result,
+            },
+          ]);
+          if (!recorded.has(envelope.commandId)) throw new RecordedConcurrently();
+          return { ...result, duplicate: false };
+        },
         // Writers of one stream take turns, so concurrent commands wait instead of conflicting in lockstep
         // and exhausting their retries; the expected-version check still guards every other writer.
-        // (Two-key form: a key space apart from the subscriptions' single-key locks.)
-        await client.query('select pg_advisory_xact_lock(1, hashtext($1))', [streamId]);
-        const previous = (await findProcessedCommands(client, [envelope.commandId])).get(envelope.commandId);
-        if (previous) {
-          if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
-          return { ...previous.result, duplicate: true };
-        }
-        const history = await readStream(client, streamId);
-        const state = fold(aggregate, history);
-        const decided = aggregate.decide(envelope.command, state, {
-          attempt: envelope.attempt ?? 1,
-          now: options.now?.() ?? new Date(),
-        }) as Array<{ type: string; data: unknown }>;
-        const newEvents = decided.map((event) => toNewEvent(event, envelope));
-        const result: Omit<CommandResult, 'duplicate'> = {
-          streamId,
-          version: history.length + newEvents.length,
-          changed: newEvents.length > 0,
-          eventIds: newEvents.map((event) => event.metadata.eventId),
-        };
-        const recorded = await recordProcessedCommands(client, [
-          {
-            commandId: envelope.commandId,
-            streamId,
-            commandType: envelope.command.type,
-            requestHash: hash,
-            result,
-          },
-        ]);
-        // A concurrent delivery of the same command won; start over to return its result.
-        if (!recorded.has(envelope.commandId)) return undefined;
-        await appendToStream(client, streamId, history.length, newEvents);
-        return { ...result, duplicate: false };
-      });
-      if (outcome) return outcome;
+        // (Two-key form, key 1: apart from the append lock and the subscriptions' one-key locks.)
+        { sql: 'pg_advisory_xact_lock(1, hashtext($1))', values: [streamId] },
+      );
     } catch (error) {
+      if (error instanceof RecordedConcurrently) continue;
       if (!(error instanceof ConcurrencyConflictError) || attempt >= maxRetries) throw error;
     }
   }

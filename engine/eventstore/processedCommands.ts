@@ -18,10 +18,15 @@ export async function findProcessedCommands(
   }>('select command_id, request_hash, result from processed_commands where command_id = any($1::text[])', [
     commandIds,
   ]);
+  // Results recorded before positions were kept have none: null, as for a command that appended nothing.
   return new Map(
     result.rows.map((row) => [
       row.command_id,
-      { commandId: row.command_id, requestHash: row.request_hash, result: row.result },
+      {
+        commandId: row.command_id,
+        requestHash: row.request_hash,
+        result: { ...row.result, position: row.result.position ?? null },
+      },
     ]),
   );
 }

@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import { eventsChannel } from './append';
 import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './checkpoints';
+import { visibilityHorizon, type HeldBy } from './horizon';
 import { readLogAfter } from './readLog';
 import { inTransaction } from './transaction';
 import { positionOf, type StoredEvent } from './types';
@@ -21,7 +22,15 @@ export interface SubscriptionOptions {
   onError?(error: unknown): void;
   /** Called whenever this process gains or loses the subscription's lock. */
   onLeadershipChange?(active: boolean): void;
+  /**
+   * Called when an event append held open longer than `stallWarningMs` (default 5000) holds this reader
+   * back: once when it crosses the threshold, then every 30 s while it lasts.
+   */
+  onStall?(heldBy: HeldBy): void;
+  stallWarningMs?: number;
 }
+
+const stallRepeatMs = 30_000;
 
 /**
  * Reads the log after its checkpoint and hands batches to a handler, waking on NOTIFY and polling as a
@@ -92,8 +101,8 @@ export class LogSubscription {
             this.notified = false;
             const count = await this.processOneBatch();
             if (count > 0 || this.notified) continue;
-            // Events held back by an older open transaction get no NOTIFY when it ends: look again soon.
-            const heldBack = await this.hasUnreadableEvents();
+            // An append in flight may abort (no NOTIFY) while committed events wait behind it: look again soon.
+            const heldBack = await this.heldBack();
             await this.sleep(heldBack ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
           }
         } finally {
@@ -127,13 +136,23 @@ export class LogSubscription {
     return events.length;
   }
 
-  private async hasUnreadableEvents(): Promise<boolean> {
-    const checkpoint = await loadCheckpoint(this.pool, this.options.subscriptionId);
-    const result = await this.pool.query<{ waiting: boolean }>(
-      `select exists (select 1 from events where (transaction_id, global_position) > ($1::xid8, $2::bigint)) as waiting`,
-      [checkpoint.transactionId, checkpoint.globalPosition],
-    );
-    return result.rows[0]?.waiting ?? false;
+  private lastStallReport?: { transactionId: string; at: number };
+
+  /** Whether an append in flight holds the horizon back; reports it once it has lasted too long. */
+  private async heldBack(): Promise<boolean> {
+    const { heldBy } = await visibilityHorizon(this.pool);
+    if (!heldBy) {
+      this.lastStallReport = undefined;
+      return false;
+    }
+    const threshold = this.options.stallWarningMs ?? 5_000;
+    const last = this.lastStallReport;
+    const due = !last || last.transactionId !== heldBy.transactionId || Date.now() - last.at >= stallRepeatMs;
+    if (heldBy.ageMs !== null && heldBy.ageMs >= threshold && due) {
+      this.lastStallReport = { transactionId: heldBy.transactionId, at: Date.now() };
+      this.options.onStall?.(heldBy);
+    }
+    return true;
   }
 
   private async acquireLock(pollIntervalMs: number): Promise<void> {

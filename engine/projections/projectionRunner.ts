@@ -1,5 +1,7 @@
 import type { Pool } from 'pg';
 import { loadCheckpoint } from '../eventstore/checkpoints';
+import { checkpointReached } from '../eventstore/positionReached';
+import type { HeldBy } from '../eventstore/horizon';
 import { resetCheckpointAndTruncate } from '../eventstore/projectionTables';
 import { LogSubscription } from '../eventstore/subscription';
 import type { LogPosition, Queryable } from '../eventstore/types';
@@ -11,6 +13,9 @@ export interface ProjectionRunOptions {
   batchSize?: number;
   onError?(error: unknown): void;
   onLeadershipChange?(active: boolean): void;
+  /** Told when an event append held open longer than `stallWarningMs` holds the projection back. */
+  onStall?(heldBy: HeldBy): void;
+  stallWarningMs?: number;
 }
 
 /**
@@ -31,6 +36,8 @@ export function runProjection(pool: Pool, projection: Projection, options: Proje
     pollIntervalMs: options.pollIntervalMs,
     onError: options.onError,
     onLeadershipChange: options.onLeadershipChange,
+    onStall: options.onStall,
+    stallWarningMs: options.stallWarningMs,
   });
 }
 
@@ -53,4 +60,33 @@ export async function rebuildProjection(pool: Pool, projection: Projection): Pro
   await resetProjection(pool, projection);
   // Safe beside a running projection: each batch locks the checkpoint row, so the two take turns.
   return runProjection(pool, projection).catchUp();
+}
+
+export interface ProjectionWait {
+  reached: boolean;
+  /** Where the projection was when the wait ended; null before its first batch. */
+  at: LogPosition | null;
+  /** False when no event at the position was visible when the wait ended. */
+  eventFound: boolean;
+  waitedMs: number;
+}
+
+/**
+ * Waits, up to `timeoutMs`, until the projection has applied the event at global position `position`
+ * (a command's answer carries it): read your writes. Polls every 20 ms; a projection batch is usually
+ * committed within one poll of the append.
+ */
+export async function waitForProjection(
+  db: Queryable,
+  projection: Projection,
+  position: string,
+  timeoutMs: number,
+): Promise<ProjectionWait> {
+  const started = Date.now();
+  for (;;) {
+    const state = await checkpointReached(db, projection.subscriptionId, position);
+    const waitedMs = Date.now() - started;
+    if (state.reached || waitedMs >= timeoutMs) return { ...state, waitedMs };
+    await new Promise((resolve) => setTimeout(resolve, Math.min(20, timeoutMs - waitedMs)));
+  }
 }

@@ -22,8 +22,12 @@ export interface RelayOptions<Settings = unknown> {
   retryDelayMs?: number;
   pollIntervalMs?: number;
   batchSize?: number;
+  /** How long an event append may hold the relay back before it says so (default 5000). */
+  stallWarningMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
+
+export const stallMessage = 'an event append held open holds the readers back (pid, transaction, age in ms)';
 
 /** `skipped`: the trigger's `when` left this event alone. */
 export type DeliveryOutcome = 'delivered' | 'ignored' | 'parked' | 'skipped';
@@ -68,6 +72,8 @@ export class Relay<Settings = unknown> {
       onError: (error) =>
         this.log('relay batch failed; retrying from the checkpoint', { error: String(error) }),
       onLeadershipChange: (active) => this.log(active ? 'relay is active' : 'relay is on standby'),
+      onStall: (heldBy) => this.log(stallMessage, { ...heldBy }),
+      stallWarningMs: options.stallWarningMs,
     });
   }
 

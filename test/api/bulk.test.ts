@@ -73,6 +73,7 @@ describe('POST /bulk/:task', () => {
       bulkId: accepted.bulkId,
       workflowId,
       uiUrl: `${uiUrl}/namespaces/${api.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      position: expect.stringMatching(/^[0-9]+$/),
     });
     const events = await readStream(api.database.pool, `bulk-${accepted.bulkId}`);
     expect(events.map((event) => [event.type, event.data])).toEqual([

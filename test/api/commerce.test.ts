@@ -55,13 +55,27 @@ describe('inventory', () => {
       payload: { quantity: 5 },
     });
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ sku, onHand: 5, reserved: 0, available: 5, version: 1 });
+    expect(first.json()).toEqual({
+      sku,
+      onHand: 5,
+      reserved: 0,
+      available: 5,
+      version: 1,
+      position: expect.stringMatching(/^[0-9]+$/),
+    });
     const second = await api.request({
       method: 'POST',
       url: `/inventory/${sku}/receive`,
       payload: { quantity: 3 },
     });
-    expect(second.json()).toEqual({ sku, onHand: 8, reserved: 0, available: 8, version: 2 });
+    expect(second.json()).toEqual({
+      sku,
+      onHand: 8,
+      reserved: 0,
+      available: 8,
+      version: 2,
+      position: expect.stringMatching(/^[0-9]+$/),
+    });
   });
 
   test('GET folds the stream, reservations included', async () => {
@@ -130,6 +144,7 @@ describe('orders', () => {
       orderId,
       workflowId,
       uiUrl: `${uiUrl}/namespaces/${api.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      position: expect.stringMatching(/^[0-9]+$/),
     });
     expect(response.headers.location).toBe(`/orders/${orderId}`);
     const events = await readStream(api.database.pool, `order-${orderId}`);
@@ -145,6 +160,7 @@ describe('orders', () => {
       orderId: expect.stringMatching(/^[0-9a-f-]{36}$/),
       workflowId: `order-fulfillment:${placed.json().orderId}`,
       uiUrl: null,
+      position: expect.stringMatching(/^[0-9]+$/),
     });
   });
 
@@ -251,8 +267,18 @@ describe('shipments', () => {
     const dispatch = () => api.request({ method: 'POST', url: `/shipments/${orderId}/dispatch` });
     const first = await dispatch();
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ orderId, version: 2, changed: true });
-    expect((await dispatch()).json()).toEqual({ orderId, version: 2, changed: false });
+    expect(first.json()).toEqual({
+      orderId,
+      version: 2,
+      changed: true,
+      position: expect.stringMatching(/^[0-9]+$/),
+    });
+    expect((await dispatch()).json()).toEqual({
+      orderId,
+      version: 2,
+      changed: false,
+      position: first.json().position,
+    });
   });
 
   test('a shipment that was never scheduled is a 404 and nothing is written', async () => {

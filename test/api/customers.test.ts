@@ -28,7 +28,7 @@ describe('POST /customers', () => {
   test('registers a customer under the given id and says where to find it', async () => {
     const customerId = uniqueId('c');
     const response = await register(customerId);
-    expect(response.json()).toEqual({ customerId, version: 1 });
+    expect(response.json()).toEqual({ customerId, version: 1, position: expect.stringMatching(/^[0-9]+$/) });
     expect(response.headers.location).toBe(`/customers/${customerId}`);
     const events = await readStream(api.database.pool, `customer-${customerId}`);
     expect(events.map((event) => [event.type, event.data])).toEqual([
@@ -230,10 +230,28 @@ describe('POST /customers/:id/disable and /enable', () => {
 
     const first = await disable();
     expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({ customerId, version: 2, changed: true });
-    expect((await disable()).json()).toEqual({ customerId, version: 2, changed: false });
-    expect((await enable()).json()).toEqual({ customerId, version: 3, changed: true });
-    expect((await enable()).json()).toEqual({ customerId, version: 3, changed: false });
+    const { position } = first.json();
+    expect(first.json()).toEqual({
+      customerId,
+      version: 2,
+      changed: true,
+      position: expect.stringMatching(/^[0-9]+$/),
+    });
+    expect((await disable()).json()).toEqual({ customerId, version: 2, changed: false, position });
+    const enabled = (await enable()).json();
+    expect(enabled).toEqual({
+      customerId,
+      version: 3,
+      changed: true,
+      position: expect.stringMatching(/^[0-9]+$/),
+    });
+    expect(BigInt(enabled.position)).toBeGreaterThan(BigInt(position));
+    expect((await enable()).json()).toEqual({
+      customerId,
+      version: 3,
+      changed: false,
+      position: enabled.position,
+    });
   });
 
   test('an unknown customer is a 404 and nothing is written', async () => {

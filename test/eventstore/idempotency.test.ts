@@ -122,13 +122,21 @@ test('a command that decides no events returns changed:false and is recorded', a
 
   const again = envelope({ type: 'DisableCustomer', data: { customerId, reason: 'fraud' } });
   const noop = await handleCommand(pool, shop, again);
-  expect(noop).toEqual({ streamId, version: 2, changed: false, eventIds: [], duplicate: false });
+  // Already in effect: the position is that of the event that made it so.
+  expect(noop).toEqual({
+    streamId,
+    version: 2,
+    changed: false,
+    eventIds: [],
+    position: disabled.position,
+    duplicate: false,
+  });
   expect(await countEvents(pool, streamId)).toBe(2);
 
   expect(await processedCommand(pool, again.commandId)).toEqual({
     stream_id: streamId,
     command_type: 'DisableCustomer',
-    result: { streamId, version: 2, changed: false, eventIds: [] },
+    result: { streamId, version: 2, changed: false, eventIds: [], position: disabled.position },
   });
   // Its repeat is answered from the record, even after the stream has moved on.
   await handleCommand(pool, shop, envelope({ type: 'EnableCustomer', data: { customerId } }));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
 import { appendToStream } from '../../engine/eventstore/append';
+import { takeAppendLock } from '../../engine/eventstore/appendLock';
 import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
 import { openPool } from '../../engine/eventstore/database';
 import { LogSubscription, type SubscriptionOptions } from '../../engine/eventstore/subscription';
@@ -114,10 +115,11 @@ test('a wake-up for an event still hidden behind an older open transaction is no
   });
   await quiet();
 
-  // An unrelated transaction with a transaction id, older than the append, keeps the event unreadable
-  // when the notification arrives.
+  // An append in flight with a transaction id older than the next append's keeps that event unreadable
+  // when its notification arrives.
   const older = await beginOn(database.pool);
   try {
+    await older.query(takeAppendLock);
     await older.query('select pg_current_xact_id()');
     const queriesBefore = activity.releases;
     const hidden = await append('Hidden');
