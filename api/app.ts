@@ -5,7 +5,11 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
+import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
+import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
 import { registerBulkRoutes } from './routes/bulk';
 import { registerCustomerRoutes } from './routes/customers';
@@ -18,10 +22,17 @@ import { registerSagaRoutes } from './routes/sagas';
 import { registerShipmentRoutes } from './routes/shipments';
 import { registerStreamRoutes } from './routes/streams';
 
+export const defaultBodyLimitBytes = 1024 * 1024;
+
 /** The HTTP API, ready for `listen` or `inject`; it opens no connections of its own. */
 export function buildApp(deps: ApiDependencies): FastifyInstance {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    // API keys never reach a log line, whatever the logger is told to print.
+    logger:
+      deps.logger === undefined || typeof deps.logger === 'boolean'
+        ? (deps.logger ?? false)
+        : { ...deps.logger, redact: ['req.headers.authorization'] },
+    bodyLimit: deps.bodyLimitBytes ?? defaultBodyLimitBytes,
     // Request ids become causation ids on events, so they must be unique beyond this process's lifetime.
     genReqId: () => randomUUID(),
     // Above the longest id the schemas accept, so an over-long id gets the schema's 400 and not a bare 414.
@@ -42,15 +53,36 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
     },
   });
   installErrorHandling(app);
-  registerHealthRoutes(app, deps);
-  registerCustomerRoutes(app, deps);
-  registerInventoryRoutes(app, deps);
-  registerOrderRoutes(app, deps);
-  registerShipmentRoutes(app, deps);
-  registerGroupRoutes(app, deps);
-  registerBulkRoutes(app, deps);
-  registerSagaRoutes(app, deps);
-  registerStreamRoutes(app, deps);
-  registerParkedEventRoutes(app, deps);
+  installJsonBodyParser(app);
+  installAuthentication(app, deps.apiKeys);
+  refuseUnexpectedBodies(app);
+  if (deps.rateLimitPerMinute) {
+    void app.register(rateLimit, {
+      max: deps.rateLimitPerMinute,
+      timeWindow: '1 minute',
+      // After authentication, so each key has its own allowance.
+      hook: 'preHandler',
+      keyGenerator: (request) => request.identity?.actor ?? request.ip,
+      errorResponseBuilder: (_request, context) => ({
+        statusCode: 429,
+        code: 'RateLimited',
+        message: `More than ${context.max} requests in ${context.after} with this key; retry in ${context.ttl} ms`,
+      }),
+    });
+  }
+  // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
+  void app.register(async (routes) => {
+    registerHealthRoutes(routes, deps);
+    registerCustomerRoutes(routes, deps);
+    registerInventoryRoutes(routes, deps);
+    registerOrderRoutes(routes, deps);
+    registerShipmentRoutes(routes, deps);
+    registerGroupRoutes(routes, deps);
+    registerBulkRoutes(routes, deps);
+    registerSagaRoutes(routes, deps);
+    registerStreamRoutes(routes, deps);
+    registerParkedEventRoutes(routes, deps);
+    registerReadModelRoutes(routes, deps);
+  });
   return app;
 }

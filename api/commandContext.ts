@@ -9,7 +9,6 @@ import type { ApiDependencies } from './dependencies';
 export interface CommandHeaders {
   'idempotency-key'?: string;
   'x-correlation-id'?: string;
-  'x-actor'?: string;
 }
 
 export const commandHeaders = {
@@ -17,7 +16,6 @@ export const commandHeaders = {
   properties: {
     'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 },
     'x-correlation-id': { type: 'string', minLength: 1, maxLength: 200 },
-    'x-actor': { type: 'string', minLength: 1, maxLength: 200 },
   },
 } as const;
 
@@ -73,7 +71,8 @@ export function envelopeFor<Command extends DomainCommand>(
       correlationId: request.headers['x-correlation-id'] ?? randomUUID(),
       // The key names the request across retries; the request id only this delivery of it.
       causationId: key === undefined ? request.id : `http:${key}`,
-      actor: request.headers['x-actor'] ?? 'http',
+      // Who the API key says the caller is; never what the request claims.
+      actor: request.identity?.actor ?? 'http:anonymous',
     },
   };
 }

@@ -2,12 +2,19 @@ import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import type { Pool } from 'pg';
 import type { Application } from '../engine/application/application';
+import type { ApiKeys } from './auth';
 
 /** Everything the API talks to, handed in by whoever wires the process (it starts nothing itself). */
 export interface ApiDependencies {
   pool: Pool;
   /** The aggregates, bulk tasks and read models the generic routes (streams, bulk tasks) serve. */
   application: Application;
+  /** Who may call which route (API_KEYS); every route but /health needs a key. */
+  apiKeys: ApiKeys;
+  /** Requests per minute per API key; 0 or absent turns the limit off. */
+  rateLimitPerMinute?: number;
+  /** Largest request body accepted, in bytes (default 1 MiB). */
+  bodyLimitBytes?: number;
   temporal: {
     client: Client;
     /** For Web UI links; the client carries its own namespace for calls. */

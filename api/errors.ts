@@ -48,6 +48,24 @@ export function isTemporalUnavailable(error: unknown): boolean {
   return false;
 }
 
+/** fastify's error codes, as a client should read them. */
+const frameworkErrors: Record<string, { error: string; message?: string }> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: {
+    error: 'PayloadTooLarge',
+    message: 'The request body is larger than the server accepts',
+  },
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: {
+    error: 'UnsupportedMediaType',
+    message: 'Send the body as application/json (Content-Type: application/json)',
+  },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { error: 'InvalidContentLength' },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    error: 'PathParameterTooLong',
+    message: 'A path parameter is longer than 256 characters',
+  },
+  RateLimited: { error: 'RateLimited' },
+};
+
 /** Maps anything a route throws to a status and an ErrorBody; unknown errors become an opaque 500. */
 export function toErrorReply(error: unknown): { statusCode: number; body: ErrorBody } {
   if (error instanceof ApiError) {
@@ -97,10 +115,16 @@ export function toErrorReply(error: unknown): { statusCode: number; body: ErrorB
   if (typeof sqlState === 'string' && /^22[0-9A-Z]{3}$/.test(sqlState)) {
     return reply(400, 'InvalidInput', (error as Error).message);
   }
-  // fastify's own 4xx (malformed JSON, unsupported media type, body too large) keep their status.
+  // fastify's own 4xx (unsupported media type, body too large, rate limit) keep their status.
   const statusCode = (error as FastifyError).statusCode;
   if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) {
-    return reply(statusCode, (error as FastifyError).code ?? 'BadRequest', (error as Error).message);
+    const code = (error as FastifyError).code;
+    const known = code === undefined ? undefined : frameworkErrors[code];
+    return reply(
+      statusCode,
+      known?.error ?? code ?? 'BadRequest',
+      known?.message ?? (error as Error).message,
+    );
   }
   return reply(500, 'InternalError', 'The request failed unexpectedly; see the server log');
 }

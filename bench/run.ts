@@ -1,6 +1,7 @@
 // `npm run bench`: measures the two figures the demo reports, each against a baseline measured in the
 // same run on the same machine, and prints ratios. Real PostgreSQL, real Temporal dev server.
 import { randomUUID } from 'node:crypto';
+import { parseApiKeys } from '../api/auth';
 import { handleCommandBatch } from '../engine/eventstore/batchCommandHandler';
 import { handleCommand } from '../engine/eventstore/commandHandler';
 import { databaseUrlFromEnv, dropDatabase } from '../engine/eventstore/database';
@@ -163,6 +164,7 @@ async function main() {
     temporal: { connectionOptions: { address: server.address }, namespace: server.namespace },
     taskQueue: `bench-${randomUUID()}`,
     pollIntervalMs: 100,
+    apiKeys: parseApiKeys('admin:bench-only-key-0123456789'),
     workflowsPath: require.resolve('./benchWorkflows'),
   });
   try {

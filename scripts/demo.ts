@@ -10,11 +10,14 @@ interface Api {
   get<T>(path: string): Promise<T>;
 }
 
-function apiAt(baseUrl: string): Api {
+function apiAt(baseUrl: string, apiKey: string): Api {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -22,7 +25,7 @@ function apiAt(baseUrl: string): Api {
     if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${parsed?.message ?? text}`);
     return parsed as T;
   };
-  return { post: (path, body) => call('POST', path, body ?? {}), get: (path) => call('GET', path) };
+  return { post: (path, body) => call('POST', path, body), get: (path) => call('GET', path) };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -51,9 +54,9 @@ export interface DemoFigures {
 export async function runDemo(
   baseUrl: string,
   say: Say,
-  options: { bulkCustomers?: number } = {},
+  options: { apiKey: string; bulkCustomers?: number },
 ): Promise<DemoFigures> {
-  const api = apiAt(baseUrl);
+  const api = apiAt(baseUrl, options.apiKey);
   const run = randomUUID().slice(0, 6);
   const id = (name: string) => `${name}-${run}`;
 

@@ -1,37 +1,33 @@
-// `npm start`: the main job. Starts (or reuses, with TEMPORAL_ADDRESS) the Temporal dev server with its
-// Web UI, migrates PostgreSQL, runs the worker, relay, projections and HTTP API, plays the demo, and keeps
-// serving until Ctrl-C.
-import { runDemo } from '../scripts/demo';
+// `npm start`: the main job. ROLE says which parts this process runs (default `all`): `temporal` (the dev
+// server with its Web UI; not needed with TEMPORAL_ADDRESS), `api`, `worker`, `relay`, `projections`,
+// comma-separated. With every part, it plays the demo and keeps serving until Ctrl-C.
+import { parseApiKeys } from '../api/auth';
 import { databaseUrlFromEnv } from '../engine/eventstore/database';
-import { startProcession, type RunningProcession } from './procession';
-import { triggerSettingsFromEnv } from './settings';
 import { installTemporalRuntime } from '../engine/temporal/runtime';
 import {
+  connectRunningTemporal,
   defaultDevServerDbFile,
   startOrConnectTemporal,
   type TemporalTarget,
 } from '../engine/temporal/target';
+import { runDemo } from '../scripts/demo';
+import { adminKeyOf, apiKeysFromEnvOrFile } from './apiKeyFile';
+import { processRoles, startRoles, type RunningRoles } from './roles';
+import { parseRoleList, portFromEnv, rateLimitFromEnv, triggerSettingsFromEnv } from './settings';
 
 const say = (line: string) => console.log(`[procession] ${line}`);
 
-function port(): number {
-  const raw = process.env.PORT ?? '3000';
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0 || value > 65535)
-    throw new Error(`PORT=${raw} is not a port number.`);
-  return value;
-}
-
 async function main() {
+  const { temporalServer, roles } = parseRoleList(process.env.ROLE);
   installTemporalRuntime(say);
   let temporal: TemporalTarget | undefined;
-  let procession: RunningProcession | undefined;
+  let running: RunningRoles | undefined;
   let stopping = false;
   const shutdown = async (code: number) => {
     if (stopping) return;
     stopping = true;
     say('shutting down');
-    await procession?.stop().catch((error) => say(`stop failed: ${String(error)}`));
+    await running?.stop().catch((error) => say(`stop failed: ${String(error)}`));
     await temporal?.stop().catch((error) => say(`Temporal stop failed: ${String(error)}`));
     process.exit(code);
   };
@@ -39,29 +35,44 @@ async function main() {
   process.on('SIGTERM', () => void shutdown(0));
 
   try {
-    temporal = await startOrConnectTemporal({ ui: true, dbFile: defaultDevServerDbFile });
+    temporal = temporalServer
+      ? await startOrConnectTemporal({ ui: true, dbFile: defaultDevServerDbFile })
+      : await connectRunningTemporal({ waitMs: 60_000 });
     say(
       `Temporal ${temporal.started ? 'dev server started' : 'server'} at ${temporal.connectionOptions.address}` +
         (temporal.uiUrl ? `, Web UI ${temporal.uiUrl}` : ''),
     );
-    procession = await startProcession({
+    if (roles.length === 0) {
+      say('serving the Temporal dev server only (ROLE=temporal); Ctrl-C to stop');
+      return;
+    }
+    const keys = roles.includes('api') ? apiKeysFromEnvOrFile() : undefined;
+    running = await startRoles({
+      roles,
       databaseUrl: databaseUrlFromEnv(),
       temporal,
-      port: port(),
+      port: portFromEnv(),
       host: process.env.HOST ?? '127.0.0.1',
       settings: triggerSettingsFromEnv(),
+      apiKeys: keys && parseApiKeys(keys.spec),
+      rateLimitPerMinute: rateLimitFromEnv(),
       log: (message, fields) => {
         if (message === 'delivered') return; // one per event: too chatty for a console
         say(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
       },
     });
-    say(
-      `worker, relay and projections (${procession.projections.length}) running on task queue ${procession.taskQueue}`,
-    );
-    say(`HTTP API at ${procession.apiUrl}`);
+    say(`running ${roles.join(', ')} on task queue ${running.taskQueue}`);
+    const adminKey = keys && adminKeyOf(keys.spec);
+    if (running.apiUrl) {
+      say(`HTTP API at ${running.apiUrl} (API keys from ${keys!.source})`);
+      if (keys!.createdKey) say(`created an admin API key, kept in ${keys!.source}: ${keys!.createdKey}`);
+      if (adminKey) say(`try: curl -H 'Authorization: Bearer ${adminKey}' ${running.apiUrl}/bulk-tasks`);
+    }
 
-    if (process.env.DEMO !== 'off') {
-      const figures = await runDemo(procession.apiUrl!, say, {
+    const everything = processRoles.every((role) => roles.includes(role));
+    if (everything && running.apiUrl && adminKey && process.env.DEMO !== 'off') {
+      const figures = await runDemo(running.apiUrl, say, {
+        apiKey: adminKey,
         bulkCustomers: process.env.DEMO_BULK_CUSTOMERS ? Number(process.env.DEMO_BULK_CUSTOMERS) : undefined,
       });
       say(`demo finished: ${JSON.stringify(figures)}`);

@@ -1,127 +1,20 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
-import type { Pool } from 'pg';
-import { buildApp } from '../api/app';
-import type { Application } from '../engine/application/application';
-import { createSagaWorker } from '../engine/application/sagaWorker';
-import { ensureDatabaseExists, openPool } from '../engine/eventstore/database';
-import { migrate } from '../engine/eventstore/migrate';
-import type { LogSubscription } from '../engine/eventstore/subscription';
-import { installEventSchemas } from '../engine/eventstore/upcasting';
-import { runProjection } from '../engine/projections/projectionRunner';
-import { Relay, stallMessage } from '../engine/relay/relay';
-import type { TemporalTarget } from '../engine/temporal/target';
-import type { TriggerSettings } from '../workflows/settings';
-import { shopApplication } from './application';
+import type { Worker } from '@temporalio/worker';
+import type { Relay } from '../engine/relay/relay';
+import { processRoles, startRoles, type RolesOptions, type RunningRoles } from './roles';
 
-export interface ProcessionOptions {
-  databaseUrl: string;
-  temporal: Pick<TemporalTarget, 'connectionOptions' | 'namespace' | 'uiUrl'>;
-  application?: Application<TriggerSettings>;
-  taskQueue?: string;
-  /** API port; 0 picks a free one; omitted means no HTTP server (the API is still built for inject). */
-  port?: number;
-  host?: string;
-  settings?: TriggerSettings;
-  pollIntervalMs?: number;
-  workflowBundle?: WorkerOptions['workflowBundle'];
-  workflowsPath?: string;
-  log?: (message: string, fields?: Record<string, unknown>) => void;
-}
+export { defaultTaskQueue } from './roles';
 
-export interface RunningProcession {
-  pool: Pool;
-  client: Client;
+export type ProcessionOptions = Omit<RolesOptions, 'roles'> & Required<Pick<RolesOptions, 'apiKeys'>>;
+
+export interface RunningProcession extends RunningRoles {
   app: FastifyInstance;
-  /** Where the API listens, when it does. */
-  apiUrl?: string;
   worker: Worker;
   relay: Relay;
-  projections: LogSubscription[];
-  taskQueue: string;
-  stop(): Promise<void>;
 }
 
-export const defaultTaskQueue = 'procession-sagas';
-
-/**
- * Migrates PostgreSQL, then runs everything in one process: the Temporal worker (every saga and its
- * activities), the relay (events → sagas), every projection and the HTTP API.
- */
+/** Every role in one process: what `npm start` runs by default, and what the end-to-end tests run. */
 export async function startProcession(options: ProcessionOptions): Promise<RunningProcession> {
-  const log = options.log ?? (() => {});
-  const application = options.application ?? shopApplication;
-  installEventSchemas(application.eventSchemas);
-  await ensureDatabaseExists(options.databaseUrl);
-  const applied = await migrate(options.databaseUrl, { readModels: application.readModelMigrations });
-  if (applied.length > 0) log('migrations applied', { applied });
-  const pool = await openPool(options.databaseUrl, {
-    max: 20,
-    onConnectionError: (error) =>
-      log('PostgreSQL connection lost; work on it is retried on a new one', { error: error.message }),
-  });
-  const taskQueue = options.taskQueue ?? defaultTaskQueue;
-
-  const { connectionOptions, namespace } = options.temporal;
-  const connection = await Connection.connect(connectionOptions);
-  const nativeConnection = await NativeConnection.connect({
-    address: connectionOptions.address,
-    tls: connectionOptions.tls,
-    apiKey: typeof connectionOptions.apiKey === 'string' ? connectionOptions.apiKey : undefined,
-    metadata: connectionOptions.metadata,
-  });
-  const client = new Client({ connection, namespace });
-
-  const worker = await createSagaWorker(application, {
-    connection: nativeConnection,
-    namespace,
-    taskQueue,
-    pool,
-    workflowBundle: options.workflowBundle,
-    workflowsPath: options.workflowsPath,
-  });
-  const workerRun = worker.run();
-  workerRun.catch((error) => log('worker stopped with an error', { error: String(error) }));
-
-  const relay = new Relay(pool, client, {
-    triggers: application.triggers,
-    taskQueue,
-    settings: options.settings,
-    pollIntervalMs: options.pollIntervalMs,
-    log,
-  });
-  relay.start();
-  const projections = application.projections.map((projection) =>
-    runProjection(pool, projection, {
-      pollIntervalMs: options.pollIntervalMs,
-      onError: (error) =>
-        log(`${projection.name} projection batch failed; retrying`, { error: String(error) }),
-      onStall: (heldBy) => log(`${projection.name} projection: ${stallMessage}`, { ...heldBy }),
-    }),
-  );
-  for (const projection of projections) projection.start();
-
-  const app = buildApp({ pool, application, temporal: { client, namespace, uiUrl: options.temporal.uiUrl } });
-  let apiUrl: string | undefined;
-  if (options.port !== undefined) {
-    apiUrl = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
-  } else {
-    await app.ready();
-  }
-
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      await app.close();
-      await relay.stop();
-      await Promise.all(projections.map((projection) => projection.stop()));
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await workerRun.catch(() => {});
-      await connection.close();
-      await nativeConnection.close();
-      await pool.end();
-    })());
-
-  return { pool, client, app, apiUrl, worker, relay, projections, taskQueue, stop };
+  const running = await startRoles({ ...options, roles: processRoles });
+  return running as RunningProcession;
 }

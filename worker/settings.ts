@@ -1,5 +1,6 @@
 import type { Duration } from '@temporalio/common';
 import type { TriggerSettings } from '../workflows/settings';
+import { processRoles, type ProcessRole } from './roles';
 
 /** Saga settings from the environment, the same for `npm start` and the relay's repair tools. */
 export function triggerSettingsFromEnv(): TriggerSettings {
@@ -9,4 +10,48 @@ export function triggerSettingsFromEnv(): TriggerSettings {
     dispatchDeadline: deadline ? (deadline as Duration) : undefined,
     channelLinkDeadline: linkDeadline ? (linkDeadline as Duration) : undefined,
   };
+}
+
+/**
+ * ROLE: `all` (the default) or a comma-separated list of `temporal`, `api`, `worker`, `relay`,
+ * `projections`. `all` starts the Temporal dev server too, unless TEMPORAL_ADDRESS names a server.
+ */
+export function parseRoleList(spec = 'all'): { temporalServer: boolean; roles: ProcessRole[] } {
+  const names = spec
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0 || names.includes('all')) {
+    if (names.length > 1) throw new Error(`ROLE=${spec}: 'all' stands alone`);
+    return { temporalServer: !process.env.TEMPORAL_ADDRESS, roles: [...processRoles] };
+  }
+  const known = ['temporal', ...processRoles];
+  const unknown = names.filter((name) => !known.includes(name));
+  if (unknown.length > 0)
+    throw new Error(
+      `ROLE=${spec}: unknown role ${unknown.join(', ')}; use all or any of ${known.join(', ')}`,
+    );
+  if (names.includes('temporal') && process.env.TEMPORAL_ADDRESS)
+    throw new Error(`ROLE=${spec}: TEMPORAL_ADDRESS names a server already; drop the temporal role`);
+  return {
+    temporalServer: names.includes('temporal'),
+    roles: processRoles.filter((role) => names.includes(role)),
+  };
+}
+
+export function portFromEnv(): number {
+  const raw = process.env.PORT ?? '3000';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535)
+    throw new Error(`PORT=${raw} is not a port number.`);
+  return value;
+}
+
+/** RATE_LIMIT_PER_MINUTE requests per API key (default 6000; 0 turns the limit off). */
+export function rateLimitFromEnv(): number {
+  const raw = process.env.RATE_LIMIT_PER_MINUTE ?? '6000';
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0)
+    throw new Error(`RATE_LIMIT_PER_MINUTE=${raw} is not a whole number.`);
+  return value;
 }

@@ -133,6 +133,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
     app.post<{ Headers: CommandHeaders; Body: Record<string, unknown> }>(
       `/bulk/${task.name}`,
       {
+        config: { access: 'admin' },
         schema: {
           headers: commandHeaders,
           body: task.params,
@@ -146,7 +147,11 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   // Static routes win over this one: it only answers for a name no task has.
   app.post<{ Params: { task: string } }>(
     '/bulk/:task',
-    { schema: { params: strictObject({ task: id }, ['task']), response: errorResponses } },
+    {
+      // Any body: the answer is the same 404 whatever was sent.
+      config: { access: 'admin', anyBody: true },
+      schema: { params: strictObject({ task: id }, ['task']), response: errorResponses },
+    },
     async (request) => {
       throw new ApiError(404, 'UnknownBulkTask', `There is no bulk task named '${request.params.task}'`, {
         task: request.params.task,
@@ -165,7 +170,10 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   for (const [action, signal] of Object.entries(signals)) {
     app.post<{ Params: { bulkId: string } }>(
       `/bulk/:bulkId/${action}`,
-      { schema: { params: idParams('bulkId'), response: { 202: progressView, ...errorResponses } } },
+      {
+        config: { access: 'admin' },
+        schema: { params: idParams('bulkId'), response: { 202: progressView, ...errorResponses } },
+      },
       async (request, response) =>
         response.code(202).send(await signalBulk(deps, request.params.bulkId, action, signal)),
     );

@@ -38,6 +38,8 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies
   app.get(
     '/health',
     {
+      // Open: load balancers and orchestrators probe it without a key. It says up/down and nothing else.
+      config: { access: 'public', rateLimit: false },
       schema: {
         response: {
           200: {

@@ -33,7 +33,7 @@ export function registerParkedEventRoutes(app: FastifyInstance, deps: ApiDepende
 
   app.post<{ Params: { eventId: string } }>(
     '/parked-events/:eventId/replay',
-    { schema: { params: uuidParams, response: errorResponses } },
+    { config: { access: 'admin' }, schema: { params: uuidParams, response: errorResponses } },
     async (request, response) => {
       const marked = await requestReplay(deps.pool, request.params.eventId);
       if (marked === 0) {

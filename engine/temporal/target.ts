@@ -51,8 +51,21 @@ export async function startOrConnectTemporal(options: TemporalTargetOptions = {}
  * A server that is already running, for tools beside `npm start`: TEMPORAL_ADDRESS (with envconfig) when
  * set, else the dev server `npm start` runs on TEMPORAL_PORT.
  */
-export function connectRunningTemporal(): Promise<TemporalTarget> {
-  return connectExisting(`127.0.0.1:${envPort('TEMPORAL_PORT', 7233)}`);
+export async function connectRunningTemporal(options: { waitMs?: number } = {}): Promise<TemporalTarget> {
+  // Started beside a `ROLE=temporal` process, the server may still be coming up: try until waitMs.
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  for (;;) {
+    try {
+      const target = await connectExisting(`127.0.0.1:${envPort('TEMPORAL_PORT', 7233)}`);
+      const uiUrl = process.env.TEMPORAL_ADDRESS
+        ? target.uiUrl
+        : (target.uiUrl ?? `http://127.0.0.1:${envPort('TEMPORAL_UI_PORT', 8233)}`);
+      return { ...target, uiUrl };
+    } catch (error) {
+      if (Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
 }
 
 async function connectExisting(defaultAddress?: string): Promise<TemporalTarget> {

@@ -5,6 +5,7 @@ import type { ApiDependencies } from '../../api/dependencies';
 import { projectionPosition, runProjection } from '../../engine/projections/projectionRunner';
 import { installEventSchemas } from '../../engine/eventstore/upcasting';
 import { shopApplication } from '../../worker/application';
+import { bearer, testApiKeys } from '../harness/apiKeys';
 import { readableLogHead } from '../../engine/eventstore/logHead';
 import { comparePositions, type LogPosition } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
@@ -48,7 +49,9 @@ function portOf(app: FastifyInstance): Promise<number> {
  */
 export async function send(app: FastifyInstance, request: ApiRequest): Promise<ApiResponse> {
   const port = await portOf(app);
-  const headers: Record<string, string> = { ...request.headers };
+  // As admin unless the test says who it is (or `authorization: ''` for no key at all).
+  const headers: Record<string, string> = { ...bearer('admin'), ...request.headers };
+  if (headers.authorization === '') delete headers.authorization;
   let body: string | undefined;
   if (typeof request.payload === 'string') body = request.payload;
   else if (request.payload !== undefined) {
@@ -94,6 +97,7 @@ export async function startApiTest(label: string): Promise<ApiTest> {
   const deps: ApiDependencies = {
     pool: database.pool,
     application: shopApplication,
+    apiKeys: testApiKeys,
     temporal: { client: temporal.client, namespace: temporal.namespace, uiUrl },
     temporalTimeoutMs: 2_000,
   };

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { fingerprint } from '../../api/auth';
+import { bearer, testKeys } from '../harness/apiKeys';
 import { readStream } from '../../engine/eventstore/readStream';
 import { expectRejectedWithoutWrites, startApiTest, type ApiTest } from './apiHarness';
 
@@ -48,29 +50,30 @@ describe('POST /customers', () => {
     );
   });
 
-  test('records correlation id, causation id and actor from the request on the event', async () => {
+  test('records the correlation id from the request and the actor from its API key, not from what it claims', async () => {
     const customerId = uniqueId('c');
     const response = await api.request({
       method: 'POST',
       url: '/customers',
-      headers: { 'x-correlation-id': 'corr-123', 'x-actor': 'support:alice' },
+      headers: { ...bearer('operator'), 'x-correlation-id': 'corr-123', 'x-actor': 'support:alice' },
       payload: { customerId, name: 'Alan Turing', email: 'alan@example.com' },
     });
     expect(response.statusCode).toBe(201);
     const [event] = await readStream(api.database.pool, `customer-${customerId}`);
     expect(event!.metadata).toMatchObject({
       correlationId: 'corr-123',
-      actor: 'support:alice',
+      actor: `api-key:operator:${fingerprint(testKeys.operator)}`,
       commandType: 'RegisterCustomer',
     });
     expect(event!.metadata.causationId).toEqual(expect.any(String));
   });
 
-  test('without headers the actor is http and the correlation id is fresh', async () => {
+  test('without a correlation id a fresh one is recorded; the key is never', async () => {
     const customerId = uniqueId('c');
     await register(customerId);
     const [event] = await readStream(api.database.pool, `customer-${customerId}`);
-    expect(event!.metadata.actor).toBe('http');
+    expect(event!.metadata.actor).toBe(`api-key:admin:${fingerprint(testKeys.admin)}`);
+    expect(JSON.stringify(event)).not.toContain(testKeys.admin);
     expect(event!.metadata.correlationId).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -6,6 +6,7 @@ import { shopApplication } from '../../worker/application';
 import { testDatabaseUrl } from '../harness/database';
 import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
 import { testTemporalSettings } from '../harness/temporal';
+import { bearer, testApiKeys } from '../harness/apiKeys';
 
 // The join saga over HTTP: groups and channels created in either order, linked once both exist.
 let procession: RunningProcession;
@@ -19,6 +20,7 @@ beforeAll(async () => {
     temporal: testTemporalSettings(),
     taskQueue: `e2e-groups-${randomUUID()}`,
     port: 0,
+    apiKeys: testApiKeys,
     pollIntervalMs: 100,
     workflowBundle: testWorkflowBundle(),
     settings: { channelLinkDeadline: linkDeadline },
@@ -33,7 +35,7 @@ afterAll(async () => {
 async function call<T = Record<string, unknown>>(method: string, path: string, body?: unknown) {
   const response = await fetch(`${procession.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...bearer('admin'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };

@@ -5,6 +5,7 @@ import { startProcession, type RunningProcession } from '../../worker/procession
 import { testDatabaseUrl } from '../harness/database';
 import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
 import { testTemporalSettings } from '../harness/temporal';
+import { bearer, testApiKeys } from '../harness/apiKeys';
 
 // The whole path a user takes: HTTP command → event → relay → saga → commands → aggregates, then
 // watching it through the API. Everything real: PostgreSQL, the Temporal server, the HTTP server.
@@ -18,6 +19,7 @@ beforeAll(async () => {
     temporal: { ...testTemporalSettings(), uiUrl: 'http://127.0.0.1:8233' },
     taskQueue: `e2e-${randomUUID()}`,
     port: 0,
+    apiKeys: testApiKeys,
     pollIntervalMs: 100,
     workflowBundle: testWorkflowBundle(),
     settings: { dispatchDeadline: '1 minute', bulkPageSize: 25, bulkPagesPerRun: 3 },
@@ -36,7 +38,7 @@ async function call<T = Record<string, unknown>>(
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${procession.apiUrl}${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...bearer('admin'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };

@@ -6,6 +6,7 @@ import { startProcession, type RunningProcession } from '../../worker/procession
 import { testDatabaseUrl } from '../harness/database';
 import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
 import { testTemporalSettings } from '../harness/temporal';
+import { bearer, testApiKeys } from '../harness/apiKeys';
 
 // What a failover, a PostgreSQL restart or an operator's pg_terminate_backend does to a running process:
 // every connection it holds dies, idle, checked out between queries, listening, or mid-transaction. The
@@ -29,6 +30,7 @@ beforeAll(async () => {
     temporal: testTemporalSettings(),
     taskQueue: `terminated-${randomUUID()}`,
     port: 0,
+    apiKeys: testApiKeys,
     pollIntervalMs: 100,
     workflowBundle: testWorkflowBundle(),
     // Small pages keep the bulk task running across several rounds of terminations.
@@ -56,7 +58,7 @@ async function call<T = Record<string, unknown>>(
   body?: unknown,
   idempotencyKey?: string,
 ): Promise<Reply<T>> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...bearer('admin') };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
   const response = await fetch(`${procession.apiUrl}${path}`, {

@@ -7,6 +7,7 @@ import { connectionConfig } from '../../engine/eventstore/database';
 import { relaySubscriptionId, stallMessage } from '../../engine/relay/relay';
 import { comparePositions, positionOf, type StoredEvent } from '../../engine/eventstore/types';
 import { shopApplication } from '../../worker/application';
+import { testApiKeys } from '../harness/apiKeys';
 import { send } from '../api/apiHarness';
 import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { newEvent } from '../eventstore/helpers';
@@ -94,6 +95,7 @@ test('an append held open delays the start, is reported, and nothing is skipped 
     const app = buildApp({
       pool: h.db.pool,
       application: shopApplication,
+      apiKeys: testApiKeys,
       temporal: { client: h.temporal.client, namespace: h.temporal.namespace },
       stallWarningMs: 500,
     });

@@ -1,0 +1,506 @@
+/** One hostile or malformed request, and what the answer must say. */
+export interface HostileCase {
+  name: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  url: string;
+  /** An object is sent as JSON; a string as it is (with `contentType`, default application/json). */
+  body?: unknown;
+  contentType?: string;
+  headers?: Record<string, string>;
+  status: number;
+  error: string;
+  message: RegExp;
+}
+
+const customer = { name: 'Ada', email: 'ada@example.com' };
+const address = { name: 'A', line1: 'L', city: 'C', postalCode: 'P', country: 'GB' };
+const order = {
+  customerId: 'c-1',
+  lines: [{ sku: 'sku-1', quantity: 1, unitPriceCents: 100 }],
+  paymentMethod: 'pm_card_ok',
+  shippingAddress: address,
+};
+let nested: unknown = 'deep';
+for (let i = 0; i < 100; i++) nested = { nested };
+const invalid = (status: number, error: string) => ({ status, error });
+const v400 = invalid(400, 'ValidationFailed');
+
+const post = (
+  name: string,
+  url: string,
+  body: unknown,
+  expect: { status: number; error: string },
+  message: RegExp,
+) => ({ name, method: 'POST', url, body, ...expect, message }) as HostileCase;
+const get = (name: string, url: string, expect: { status: number; error: string }, message: RegExp) =>
+  ({ name, method: 'GET', url, ...expect, message }) as HostileCase;
+
+export const hostileCases: HostileCase[] = [
+  // POST /customers: types, presence, extras, sizes, text PostgreSQL cannot store, prototype keys, nesting.
+  post(
+    'name of the wrong type',
+    '/customers',
+    { ...customer, name: 42 },
+    v400,
+    /^body\/name must be string$/,
+  ),
+  post('name missing', '/customers', { email: 'a@b.co' }, v400, /^body must have required property 'name'$/),
+  post(
+    'an extra field',
+    '/customers',
+    { ...customer, admin: true },
+    v400,
+    /additional properties \('admin'\)/,
+  ),
+  post(
+    'an empty name',
+    '/customers',
+    { ...customer, name: '' },
+    v400,
+    /^body\/name must NOT have fewer than 1/,
+  ),
+  post(
+    'a blank name',
+    '/customers',
+    { ...customer, name: '   ' },
+    v400,
+    /^body\/name must contain a non-space/,
+  ),
+  post(
+    'a huge name',
+    '/customers',
+    { ...customer, name: 'x'.repeat(100_000) },
+    v400,
+    /^body\/name must NOT have more than 200/,
+  ),
+  post(
+    'a malformed email',
+    '/customers',
+    { ...customer, email: 'not an email' },
+    v400,
+    /^body\/email must match format "email"/,
+  ),
+  post(
+    'a NUL in the name',
+    '/customers',
+    { ...customer, name: 'a\u0000b' },
+    v400,
+    /^body\/name must not contain a NUL character/,
+  ),
+  post(
+    'a NUL in the email',
+    '/customers',
+    { ...customer, email: 'a\u0000@b.co' },
+    v400,
+    /^body\/email must not contain a NUL/,
+  ),
+  post(
+    'a lone surrogate',
+    '/customers',
+    { ...customer, name: 'a\ud800b' },
+    v400,
+    /^body\/name must be valid Unicode text/,
+  ),
+  {
+    name: 'a __proto__ key',
+    method: 'POST',
+    url: '/customers',
+    body: '{"name":"A","email":"a@b.co","__proto__":{"x":1}}',
+    ...v400,
+    message: /^body\/__proto__ is not allowed/,
+  },
+  post(
+    'a constructor.prototype key',
+    '/customers',
+    { ...customer, constructor: { prototype: { x: 1 } } },
+    v400,
+    /^body\/constructor\/prototype is not allowed/,
+  ),
+  post(
+    'a plain constructor key',
+    '/customers',
+    { ...customer, constructor: 1 },
+    v400,
+    /additional properties \('constructor'\)/,
+  ),
+  post('nesting 100 levels deep', '/customers', { ...customer, nested }, v400, /nests deeper than 32 levels/),
+  post(
+    'a NUL inside a key',
+    '/customers',
+    { ...customer, ['a\u0000b']: 1 },
+    v400,
+    /key 'a\?b' must not contain a NUL/,
+  ),
+  {
+    name: 'invalid JSON',
+    method: 'POST',
+    url: '/customers',
+    body: '{"name": "A", "email":',
+    ...invalid(400, 'InvalidJson'),
+    message: /^The body is not valid JSON: /,
+  },
+  {
+    name: 'a NaN literal',
+    method: 'POST',
+    url: '/inventory/sku-1/receive',
+    body: '{"quantity": NaN}',
+    ...invalid(400, 'InvalidJson'),
+    message: /not valid JSON/,
+  },
+  {
+    name: 'an empty JSON body',
+    method: 'POST',
+    url: '/customers',
+    body: '',
+    ...invalid(400, 'InvalidJson'),
+    message: /^The body is empty/,
+  },
+  post('an array body', '/customers', [customer], v400, /^body must be object$/),
+  post('a null body', '/customers', null, v400, /^body must be object$/),
+  post('a JSON string body', '/customers', '"hello"', v400, /^body must be object$/),
+  post(
+    'a body that is not JSON at all',
+    '/customers',
+    'hello',
+    invalid(400, 'InvalidJson'),
+    /not valid JSON/,
+  ),
+  {
+    name: 'a text/plain body',
+    method: 'POST',
+    url: '/customers',
+    body: 'name=Ada',
+    contentType: 'text/plain',
+    ...invalid(415, 'UnsupportedMediaType'),
+    message: /application\/json/,
+  },
+  {
+    name: 'a form body',
+    method: 'POST',
+    url: '/customers',
+    body: 'name=Ada',
+    contentType: 'application/x-www-form-urlencoded',
+    ...invalid(415, 'UnsupportedMediaType'),
+    message: /application\/json/,
+  },
+  {
+    name: 'a body over 1 MiB',
+    method: 'POST',
+    url: '/customers',
+    body: { ...customer, pad: 'x'.repeat(1_200_000) },
+    ...invalid(413, 'PayloadTooLarge'),
+    message: /larger than the server accepts/,
+  },
+  post(
+    'an id with a space',
+    '/customers',
+    { ...customer, customerId: 'a b' },
+    v400,
+    /^body\/customerId must be 1 to 100 characters/,
+  ),
+  post(
+    'an id of 150 characters',
+    '/customers',
+    { ...customer, customerId: 'x'.repeat(150) },
+    v400,
+    /^body\/customerId must be 1 to 100/,
+  ),
+  post(
+    'an id with a slash',
+    '/customers',
+    { ...customer, customerId: '../etc' },
+    v400,
+    /^body\/customerId must be 1 to 100/,
+  ),
+  {
+    name: 'an empty Idempotency-Key',
+    method: 'POST',
+    url: '/customers',
+    body: customer,
+    headers: { 'idempotency-key': '' },
+    ...v400,
+    message: /^headers\/idempotency-key must NOT have fewer than 1/,
+  },
+  {
+    name: 'an Idempotency-Key of 300 characters',
+    method: 'POST',
+    url: '/customers',
+    body: customer,
+    headers: { 'idempotency-key': 'k'.repeat(300) },
+    ...v400,
+    message: /^headers\/idempotency-key must NOT have more than 200/,
+  },
+  {
+    name: 'a correlation id of 300 characters',
+    method: 'POST',
+    url: '/customers',
+    body: customer,
+    headers: { 'x-correlation-id': 'c'.repeat(300) },
+    ...v400,
+    message: /^headers\/x-correlation-id must NOT have more than 200/,
+  },
+  // Disable / enable.
+  post(
+    'disable without a reason',
+    '/customers/c-1/disable',
+    {},
+    v400,
+    /^body must have required property 'reason'$/,
+  ),
+  post(
+    'disable with a numeric reason',
+    '/customers/c-1/disable',
+    { reason: 1 },
+    v400,
+    /^body\/reason must be string$/,
+  ),
+  post(
+    'disable with an extra field',
+    '/customers/c-1/disable',
+    { reason: 'r', force: true },
+    v400,
+    /additional properties \('force'\)/,
+  ),
+  post(
+    'disable with SQL in the reason, unknown customer',
+    '/customers/nobody/disable',
+    { reason: "'); delete from events;--" },
+    invalid(404, 'CustomerNotFound'),
+    /does not exist/,
+  ),
+  post(
+    'enable with a body it does not take',
+    '/customers/c-1/enable',
+    { reason: 'x' },
+    invalid(400, 'UnexpectedBody'),
+    /takes no request body/,
+  ),
+  post(
+    'an id with an encoded NUL',
+    '/customers/a%00b/disable',
+    { reason: 'r' },
+    v400,
+    /^params\/customerId must be 1 to 100/,
+  ),
+  post(
+    'an id with non-ASCII letters',
+    '/customers/caf%C3%A9/disable',
+    { reason: 'r' },
+    v400,
+    /^params\/customerId must be 1 to 100/,
+  ),
+  post(
+    'an id of 300 characters',
+    `/customers/${'x'.repeat(300)}/disable`,
+    { reason: 'r' },
+    invalid(414, 'PathParameterTooLong'),
+    /longer than 256 characters/,
+  ),
+  // Listing.
+  get('limit 0', '/customers?limit=0', v400, /^querystring\/limit must be a whole number from 1 to 500$/),
+  get('limit 501', '/customers?limit=501', v400, /^querystring\/limit must be a whole number from 1 to 500$/),
+  get('limit not a number', '/customers?limit=ten', v400, /^querystring\/limit must be a whole number/),
+  get(
+    'an unknown status',
+    '/customers?status=deleted',
+    v400,
+    /^querystring\/status must be one of "active", "disabled"$/,
+  ),
+  get('an unknown query parameter', '/customers?admin=1', v400, /additional properties \('admin'\)/),
+  get(
+    'a SQL-looking cursor',
+    "/customers?after=a'%20or%201=1--",
+    v400,
+    /^querystring\/after must be 1 to 100/,
+  ),
+  // Inventory quantities.
+  post('quantity zero', '/inventory/sku-1/receive', { quantity: 0 }, v400, /^body\/quantity must be >= 1$/),
+  post(
+    'quantity negative',
+    '/inventory/sku-1/receive',
+    { quantity: -5 },
+    v400,
+    /^body\/quantity must be >= 1$/,
+  ),
+  post(
+    'quantity fractional',
+    '/inventory/sku-1/receive',
+    { quantity: 1.5 },
+    v400,
+    /^body\/quantity must be integer$/,
+  ),
+  post(
+    'quantity as a string',
+    '/inventory/sku-1/receive',
+    { quantity: '5' },
+    v400,
+    /^body\/quantity must be integer$/,
+  ),
+  post(
+    'quantity huge',
+    '/inventory/sku-1/receive',
+    { quantity: 1e20 },
+    v400,
+    /^body\/quantity must be <= 1000000$/,
+  ),
+  post(
+    'quantity null',
+    '/inventory/sku-1/receive',
+    { quantity: null },
+    v400,
+    /^body\/quantity must be integer$/,
+  ),
+  post(
+    'quantity missing',
+    '/inventory/sku-1/receive',
+    {},
+    v400,
+    /^body must have required property 'quantity'$/,
+  ),
+  // Orders.
+  post(
+    'no lines',
+    '/orders',
+    { ...order, lines: [] },
+    v400,
+    /^body\/lines must NOT have fewer than 1 items$/,
+  ),
+  post(
+    '10,000 lines',
+    '/orders',
+    { ...order, lines: Array(10_000).fill(order.lines[0]) },
+    v400,
+    /^body\/lines must NOT have more than 100 items$/,
+  ),
+  post(
+    'a negative price',
+    '/orders',
+    { ...order, lines: [{ ...order.lines[0], unitPriceCents: -1 }] },
+    v400,
+    /^body\/lines\/0\/unitPriceCents must be >= 0$/,
+  ),
+  post(
+    'a fractional line quantity',
+    '/orders',
+    { ...order, lines: [{ ...order.lines[0], quantity: 0.5 }] },
+    v400,
+    /^body\/lines\/0\/quantity must be integer$/,
+  ),
+  post(
+    'a lower-case country',
+    '/orders',
+    { ...order, shippingAddress: { ...address, country: 'gb' } },
+    v400,
+    /^body\/shippingAddress\/country must be a two-letter ISO 3166-1 country code/,
+  ),
+  post(
+    'a NUL in an address line',
+    '/orders',
+    { ...order, shippingAddress: { ...address, line1: 'a\u0000' } },
+    v400,
+    /^body\/shippingAddress\/line1 must not contain a NUL/,
+  ),
+  post(
+    'an address missing its city',
+    '/orders',
+    { ...order, shippingAddress: { ...address, city: undefined } },
+    v400,
+    /^body\/shippingAddress must have required property 'city'$/,
+  ),
+  post(
+    'an extra field in a line',
+    '/orders',
+    { ...order, lines: [{ ...order.lines[0], discount: 1 }] },
+    v400,
+    /^body\/lines\/0 must NOT have additional properties \('discount'\)$/,
+  ),
+  post(
+    'an unsupported payment method',
+    '/orders',
+    { ...order, paymentMethod: 'bitcoin' },
+    v400,
+    /^body\/paymentMethod must be one of/,
+  ),
+  // Shipments, groups, channels, bulk.
+  post(
+    'dispatch with a body it does not take',
+    '/shipments/o-1/dispatch',
+    { force: true },
+    invalid(400, 'UnexpectedBody'),
+    /takes no request body/,
+  ),
+  post('a group without a name', '/groups', {}, v400, /^body must have required property 'name'$/),
+  post(
+    'a channel with a numeric group',
+    '/channels',
+    { name: 'c', groupId: 7 },
+    v400,
+    /^body\/groupId must be string$/,
+  ),
+  post(
+    'a bulk reason with a NUL',
+    '/bulk/disable-all-customers',
+    { reason: 'a\u0000' },
+    v400,
+    /^body\/reason must not contain a NUL/,
+  ),
+  post(
+    'enable-customers with an extra field',
+    '/bulk/enable-customers',
+    { reason: 'r', disabledReason: 'x', all: true },
+    v400,
+    /additional properties \('all'\)/,
+  ),
+  // Reads and repairs.
+  get(
+    'playback at version 0',
+    '/streams/customer-c-1?upToVersion=0',
+    v400,
+    /^querystring\/upToVersion must be a whole number from 1/,
+  ),
+  get(
+    'playback at version abc',
+    '/streams/customer-c-1?upToVersion=abc',
+    v400,
+    /^querystring\/upToVersion must be a whole number/,
+  ),
+  get(
+    'a stream of no known type',
+    '/streams/nothing-1',
+    invalid(400, 'UnknownStreamType'),
+    /not of a known type/,
+  ),
+  post(
+    'replay of a non-uuid',
+    '/parked-events/not-a-uuid/replay',
+    undefined,
+    v400,
+    /^params\/eventId must match format "uuid"$/,
+  ),
+  get('a saga id with spaces', '/sagas/a%20b', v400, /^params\/workflowId must be 1 to 200/),
+  // Routes and methods that do not exist.
+  get('an unknown route', '/admin', invalid(404, 'RouteNotFound'), /^No route GET \/admin$/),
+  {
+    name: 'PUT on a POST route',
+    method: 'PUT',
+    url: '/customers',
+    body: customer,
+    ...invalid(404, 'RouteNotFound'),
+    message: /^No route PUT \/customers$/,
+  },
+  {
+    name: 'DELETE of a customer',
+    method: 'DELETE',
+    url: '/customers/c-1',
+    ...invalid(404, 'RouteNotFound'),
+    message: /^No route DELETE \/customers\/c-1$/,
+  },
+  {
+    name: 'PATCH of an order',
+    method: 'PATCH',
+    url: '/orders/o-1',
+    body: {},
+    ...invalid(404, 'RouteNotFound'),
+    message: /^No route PATCH/,
+  },
+];
