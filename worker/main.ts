@@ -13,12 +13,25 @@ import {
 import { runDemo } from '../scripts/demo';
 import { adminKeyOf, apiKeysFromEnvOrFile } from './apiKeyFile';
 import { processRoles, startRoles, type RunningRoles } from './roles';
-import { parseRoleList, portFromEnv, rateLimitFromEnv, triggerSettingsFromEnv } from './settings';
+import {
+  bodyLimitFromEnv,
+  parseRoleList,
+  portFromEnv,
+  rateLimitFromEnv,
+  triggerSettingsFromEnv,
+} from './settings';
 
 const say = (line: string) => console.log(`[procession] ${line}`);
 
 async function main() {
-  const { temporalServer, roles } = parseRoleList(process.env.ROLE);
+  let parsed: ReturnType<typeof parseRoleList>;
+  try {
+    parsed = parseRoleList(process.env.ROLE);
+  } catch (error) {
+    say((error as Error).message);
+    process.exit(2);
+  }
+  const { temporalServer, roles } = parsed;
   installTemporalRuntime(say);
   let temporal: TemporalTarget | undefined;
   let running: RunningRoles | undefined;
@@ -52,10 +65,14 @@ async function main() {
       databaseUrl: databaseUrlFromEnv(),
       temporal,
       port: portFromEnv(),
+      taskQueue: process.env.TASK_QUEUE || undefined,
       host: process.env.HOST ?? '127.0.0.1',
       settings: triggerSettingsFromEnv(),
+      // A prebuilt bundle (bundleWorkflowCode's output) skips the few seconds of bundling at start.
+      workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
       apiKeys: keys && parseApiKeys(keys.spec),
       rateLimitPerMinute: rateLimitFromEnv(),
+      bodyLimitBytes: bodyLimitFromEnv(),
       log: (message, fields) => {
         if (message === 'delivered') return; // one per event: too chatty for a console
         say(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);

@@ -33,6 +33,7 @@ export interface RolesOptions {
   /** Who may call the API (API_KEYS); needed with the api role. */
   apiKeys?: ApiKeys;
   rateLimitPerMinute?: number;
+  bodyLimitBytes?: number;
   pollIntervalMs?: number;
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
@@ -133,6 +134,7 @@ export async function startRoles(options: RolesOptions): Promise<RunningRoles> {
       application,
       apiKeys: options.apiKeys,
       rateLimitPerMinute: options.rateLimitPerMinute,
+      bodyLimitBytes: options.bodyLimitBytes,
       temporal: { client, namespace, uiUrl: options.temporal.uiUrl },
     });
     if (options.port !== undefined)

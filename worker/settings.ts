@@ -6,9 +6,11 @@ import { processRoles, type ProcessRole } from './roles';
 export function triggerSettingsFromEnv(): TriggerSettings {
   const deadline = process.env.ORDER_DISPATCH_DEADLINE;
   const linkDeadline = process.env.CHANNEL_LINK_DEADLINE;
+  const pageSize = process.env.BULK_PAGE_SIZE;
   return {
     dispatchDeadline: deadline ? (deadline as Duration) : undefined,
     channelLinkDeadline: linkDeadline ? (linkDeadline as Duration) : undefined,
+    bulkPageSize: pageSize ? positiveInteger('BULK_PAGE_SIZE', pageSize) : undefined,
   };
 }
 
@@ -54,4 +56,17 @@ export function rateLimitFromEnv(): number {
   if (!Number.isInteger(value) || value < 0)
     throw new Error(`RATE_LIMIT_PER_MINUTE=${raw} is not a whole number.`);
   return value;
+}
+
+function positiveInteger(name: string, raw: string): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${name}=${raw} is not a whole number of at least 1.`);
+  return value;
+}
+
+/** BODY_LIMIT_BYTES: the largest request body the API accepts (default 1 MiB). */
+export function bodyLimitFromEnv(): number | undefined {
+  const raw = process.env.BODY_LIMIT_BYTES;
+  return raw ? positiveInteger('BODY_LIMIT_BYTES', raw) : undefined;
 }

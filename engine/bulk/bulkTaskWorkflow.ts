@@ -35,10 +35,11 @@ const { waitForBulkReadModel, waitForBulkWrites } = proxyActivities<BulkTaskActi
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
 
-// One page is one activity; the heartbeat timeout notices a dead worker long before start-to-close.
+// One page is one activity; the heartbeat timeout notices a dead worker long before start-to-close. A page
+// heartbeats when it starts and when it ends, a few hundred milliseconds apart.
 const { processBulkPage } = proxyActivities<BulkTaskActivities>({
   startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '30 seconds',
+  heartbeatTimeout: '10 seconds',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
 

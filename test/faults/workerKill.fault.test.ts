@@ -1,0 +1,119 @@
+import { eventually } from '../../engine/testing/eventually';
+import { call, randomBetween, startFaultCluster, type FaultCluster, type RoleProcess } from './cluster';
+import { countsBy, report, seedCustomers } from './seed';
+
+// kill -9 the worker three times while a bulk task disables 20,000 customers: each is disabled exactly
+// once and the counts recorded on the bulk stream match the log.
+const customers = 20_000;
+let cluster: FaultCluster;
+let api: RoleProcess;
+let worker: RoleProcess;
+
+beforeAll(async () => {
+  cluster = await startFaultCluster('worker-kill');
+  api = await cluster.spawn('api+relay+projections', 'api,relay,projections');
+  worker = await cluster.spawn('worker', 'worker');
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.close();
+});
+
+interface Progress {
+  status: string;
+  total: number;
+  processed: number;
+  changed: number;
+  unchanged: number;
+  failed: number;
+}
+
+test('every customer disabled exactly once across three worker kills', async () => {
+  const started = Date.now();
+  const { ids, lastPosition } = await seedCustomers(cluster.pool, 'wk', customers);
+  const ready = await call(
+    api.url,
+    'GET',
+    `/customers/${ids.at(-1)}?minPosition=${lastPosition}&waitMs=60000`,
+  );
+  expect(ready.status).toBe(200);
+
+  const requested = await call<{ bulkId: string }>(api.url, 'POST', '/bulk/disable-all-customers', {
+    reason: 'kills',
+  });
+  expect(requested.status).toBe(202);
+  const { bulkId } = requested.body;
+  const progress = async () => (await call<Progress>(api.url, 'GET', `/bulk/${bulkId}`)).body;
+
+  const recoveries: number[] = [];
+  for (let kill = 0; kill < 3; kill++) {
+    const before = (await progress()).processed ?? 0;
+    // Some pages into this run, at a random moment.
+    await eventually(async () => ((await progress()).processed >= before + 600 ? true : undefined), 120_000);
+    await new Promise((resolve) => setTimeout(resolve, randomBetween(0, 400)));
+    // Read before the kill: without a worker the saga cannot answer its progress query.
+    const processedAtKill = (await progress()).processed;
+    await worker.kill();
+    const killedAt = Date.now();
+    await worker.start();
+    await eventually(
+      async () => ((await progress()).processed > processedAtKill ? true : undefined),
+      120_000,
+    );
+    recoveries.push(Date.now() - killedAt);
+  }
+
+  const done = await eventually(
+    async () => {
+      const now = await progress();
+      return now.status === 'completed' ? now : undefined;
+    },
+    300_000,
+    'the bulk task to complete',
+  );
+
+  // SQL: one CustomerDisabled per customer, each from this run, and one processed command per customer.
+  const disabled = await countsBy(
+    cluster.pool,
+    `select stream_id as key, count(*) from events where event_type = 'CustomerDisabled' group by stream_id`,
+  );
+  const doubled = [...disabled.values()].filter((count) => count > 1).length;
+  const lost = ids.filter((id) => !disabled.has(`customer-${id}`)).length;
+  const fromRun = await countsBy(
+    cluster.pool,
+    `select 'run' as key, count(*) from events
+     where event_type = 'CustomerDisabled' and metadata->>'commandId' like $1`,
+    [`bulk:${bulkId}:%`],
+  );
+  const commands = await countsBy(
+    cluster.pool,
+    `select 'run' as key, count(*) from processed_commands where command_id like $1`,
+    [`bulk:${bulkId}:%`],
+  );
+  expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
+  expect(done).toMatchObject({
+    total: customers,
+    processed: customers,
+    changed: customers,
+    unchanged: 0,
+    failed: 0,
+  });
+  expect(fromRun.get('run')).toBe(done.changed);
+  expect(commands.get('run')).toBe(customers);
+
+  // Through the API: the recorded outcome, nobody active, nothing parked.
+  const active = await call<{ items: unknown[] }>(api.url, 'GET', '/customers?status=active&limit=10');
+  expect(active.body.items).toEqual([]);
+  const parked = await call<{ items: unknown[] }>(api.url, 'GET', '/parked-events');
+  expect(parked.body.items).toEqual([]);
+  expect(worker.kills).toBe(3);
+
+  report('worker-kill', {
+    customers,
+    kills: worker.kills,
+    lost,
+    doubled,
+    recoveryMs: recoveries,
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+  });
+});
