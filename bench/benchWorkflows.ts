@@ -1,9 +1,14 @@
-// The sagas plus one baseline workflow: a single command through the same activity, so the bench can
-// say what a saga costs in units of "one Temporal round trip with one command".
-import { dispatch } from '../engine/saga/commands';
+// The shop's workflows plus the bare workflows the bench's baselines run, in one bundle.
+import { proxyActivities } from '@temporalio/workflow';
 
 export * from '../workflows';
 
-export async function oneCommand(sku: string): Promise<void> {
-  await dispatch('receive', { type: 'ReceiveStock', data: { sku, quantity: 1 } }, `bench-${sku}`);
+const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '10 seconds' });
+
+/** A workflow with one regular no-op activity: the unit an order saga's latency is measured in. */
+export async function oneNoopActivity(): Promise<void> {
+  await noop();
 }
+
+/** A workflow that does nothing: what the relay's throughput baseline starts. */
+export async function bareWorkflow(): Promise<void> {}

@@ -1,216 +1,155 @@
-// `npm run bench`: measures the two figures the demo reports, each against a baseline measured in the
-// same run on the same machine, and prints ratios. Real PostgreSQL, real Temporal dev server.
-import { randomUUID } from 'node:crypto';
-import { parseApiKeys } from '../api/auth';
-import { handleCommandBatch } from '../engine/eventstore/batchCommandHandler';
-import { handleCommand } from '../engine/eventstore/commandHandler';
-import { databaseUrlFromEnv, dropDatabase } from '../engine/eventstore/database';
-import type { DomainCommand } from '../domain/registry';
-import { bulkTaskWorkflowId } from '../engine/bulk/contract';
-import { orderFulfillmentWorkflowId } from '../workflows/orderFulfillment/contract';
-import { startProcession, type RunningProcession } from '../worker/procession';
-import { startDevServer } from '../engine/temporal/devServer';
+// `npm run bench`: Procession's figures, each beside a baseline doing the same work in the same run on
+// the same machine, printed as ratios. `-- --quick` runs tiny sizes (CI keeps it from rotting; no figure
+// is asserted); `-- --size 1000000` sets the bulk sizes; `-- --only bulk,orders` runs some figures.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import { installTemporalRuntime } from '../engine/temporal/runtime';
-import { shop } from '../domain/registry';
+import { bulkFigures } from './bulk';
+import { commandFigures } from './commands';
+import { benchDevServer, type BenchContext } from './context';
+import { orderFigures } from './orders';
+import { rebuildFigures } from './rebuild';
+import { relayConcurrency, relayLagFigures, relayThroughput } from './relay';
+import { printTable, type Row } from './table';
 
-const customers = Number(process.env.BENCH_CUSTOMERS ?? 2_000);
-const orders = Number(process.env.BENCH_ORDERS ?? 10);
-
-const envelope = (command: DomainCommand) => ({
-  commandId: randomUUID(),
-  command,
-  metadata: { correlationId: 'bench', causationId: 'bench', actor: 'bench' },
-});
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-async function registerCustomers(p: RunningProcession, prefix: string, count: number): Promise<string[]> {
-  const ids = Array.from({ length: count }, (_, i) => `${prefix}-${String(i).padStart(6, '0')}`);
-  for (let start = 0; start < ids.length; start += 500) {
-    await handleCommandBatch(
-      p.pool,
-      shop,
-      ids
-        .slice(start, start + 500)
-        .map((customerId) =>
-          envelope({ type: 'RegisterCustomer', data: { customerId, name: 'b', email: 'b@example.com' } }),
-        ),
-    );
-  }
-  return ids;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-async function bulkFigures(p: RunningProcession) {
-  // Baseline: one command per transaction, one after another.
-  const one = await registerCustomers(p, `one-${randomUUID().slice(0, 6)}`, customers);
-  let started = performance.now();
-  for (const customerId of one)
-    await handleCommand(
-      p.pool,
-      shop,
-      envelope({ type: 'DisableCustomer', data: { customerId, reason: 'bench' } }),
-    );
-  const baselinePerSecond = customers / ((performance.now() - started) / 1000);
-
-  // The batch handler the bulk saga's activity uses, pages of 200.
-  const batch = await registerCustomers(p, `batch-${randomUUID().slice(0, 6)}`, customers);
-  started = performance.now();
-  for (let start = 0; start < batch.length; start += 200) {
-    await handleCommandBatch(
-      p.pool,
-      shop,
-      batch
-        .slice(start, start + 200)
-        .map((customerId) => envelope({ type: 'DisableCustomer', data: { customerId, reason: 'bench' } })),
-    );
-  }
-  const batchPerSecond = customers / ((performance.now() - started) / 1000);
-
-  // The whole saga: request recorded → relay → workflow pages → BulkTaskCompleted. Every earlier
-  // customer is already disabled, so the set is 2× customers with `customers` of them still active.
-  await registerCustomers(p, `saga-${randomUUID().slice(0, 6)}`, customers);
-  const bulkId = randomUUID();
-  started = performance.now();
-  await handleCommand(
-    p.pool,
-    shop,
-    envelope({
-      type: 'RequestBulkTask',
-      data: { bulkId, task: 'disable-all-customers', params: { reason: 'bench' } },
-    }),
-  );
-  const handle = p.client.workflow.getHandle(bulkTaskWorkflowId('disable-all-customers', bulkId));
-  const result = await until(() => handle.describe().then(() => handle.result()));
-  const sagaSeconds = (performance.now() - started) / 1000;
-  return {
-    baselinePerSecond,
-    batchPerSecond,
-    sagaPerSecond: result.total / sagaSeconds,
-    sagaTotal: result.total,
-    sagaSeconds,
-  };
-}
-
-async function orderFigures(p: RunningProcession) {
-  const baseline: number[] = [];
-  for (let i = 0; i < orders; i++) {
-    const started = performance.now();
-    await p.client.workflow.execute('oneCommand', {
-      args: [`bench-${randomUUID()}`],
-      taskQueue: p.taskQueue,
-      workflowId: `bench-one-${randomUUID()}`,
-    });
-    baseline.push(performance.now() - started);
-  }
-  const customerId = `shopper-${randomUUID()}`;
-  const sku = `sku-${randomUUID()}`;
-  await handleCommand(
-    p.pool,
-    shop,
-    envelope({ type: 'RegisterCustomer', data: { customerId, name: 's', email: 's@example.com' } }),
-  );
-  await handleCommand(p.pool, shop, envelope({ type: 'ReceiveStock', data: { sku, quantity: orders * 2 } }));
-  const toAwaiting: number[] = [];
-  const toConfirmed: number[] = [];
-  for (let i = 0; i < orders; i++) {
-    const orderId = randomUUID();
-    const started = performance.now();
-    await handleCommand(
-      p.pool,
-      shop,
-      envelope({
-        type: 'PlaceOrder',
-        data: {
-          orderId,
-          customerId,
-          lines: [{ sku, quantity: 1, unitPriceCents: 1000 }],
-          paymentMethod: 'pm_card_ok',
-          shippingAddress: { name: 'n', line1: 'l', city: 'c', postalCode: 'p', country: 'GB' },
-        },
-      }),
-    );
-    const handle = p.client.workflow.getHandle(orderFulfillmentWorkflowId(orderId));
-    await until(async () =>
-      (await handle.query<{ step: string }>('progress')).step === 'awaiting dispatch' ? true : undefined,
-    );
-    toAwaiting.push(performance.now() - started);
-    const dispatched = performance.now();
-    await handleCommand(p.pool, shop, envelope({ type: 'DispatchShipment', data: { orderId } }));
-    await handle.result();
-    toConfirmed.push(performance.now() - dispatched);
-  }
-  return {
-    baselineMs: median(baseline),
-    toAwaitingMs: median(toAwaiting),
-    toConfirmedMs: median(toConfirmed),
-  };
-}
+const figureNames = ['bulk', 'orders', 'relay', 'commands', 'rebuild'] as const;
 
 async function main() {
-  installTemporalRuntime((line) => console.error(line));
-  const server = await startDevServer({ ui: false });
-  const url = new URL(databaseUrlFromEnv());
-  url.pathname = `/procession_bench_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const p = await startProcession({
-    databaseUrl: url.toString(),
-    temporal: { connectionOptions: { address: server.address }, namespace: server.namespace },
-    taskQueue: `bench-${randomUUID()}`,
-    pollIntervalMs: 100,
-    apiKeys: parseApiKeys('admin:bench-only-key-0123456789'),
-    workflowsPath: require.resolve('./benchWorkflows'),
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      size: { type: 'string', multiple: true },
+      only: { type: 'string' },
+    },
   });
+  const quick = values.quick!;
+  const only = new Set(values.only ? values.only.split(',') : figureNames);
+  const bulkSizes =
+    values.size?.flatMap((size) => size.split(',')).map(Number) ?? (quick ? [2_000] : [10_000, 100_000]);
+  const relaySizes = quick ? [100] : [100, 1_000, 5_000];
+
+  installTemporalRuntime(() => {});
+  const loadBefore = os.loadavg();
+  const [server, bundle] = await Promise.all([
+    benchDevServer(),
+    bundleWorkflowCode({ workflowsPath: require.resolve('./benchWorkflows'), logger: quietLogger }),
+  ]);
+  const context: BenchContext = { server, bundle, quick };
+  const rows: Row[] = [];
+  const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   try {
-    const bulk = await bulkFigures(p);
-    const order = await orderFigures(p);
-    const rows = [
-      [
-        'bulk: DisableCustomer one command per transaction (baseline)',
-        `${bulk.baselinePerSecond.toFixed(0)} customers/s`,
-        '1.00',
-      ],
-      [
-        'bulk: batch handler, pages of 200',
-        `${bulk.batchPerSecond.toFixed(0)} customers/s`,
-        (bulk.batchPerSecond / bulk.baselinePerSecond).toFixed(2),
-      ],
-      [
-        `bulk: disable-all-customers task, ${bulk.sagaTotal} customers, request → completed`,
-        `${bulk.sagaPerSecond.toFixed(0)} customers/s`,
-        (bulk.sagaPerSecond / bulk.baselinePerSecond).toFixed(2),
-      ],
-      [
-        'order: one-command workflow round trip (baseline, median)',
-        `${order.baselineMs.toFixed(0)} ms`,
-        '1.00',
-      ],
-      [
-        'order: OrderPlaced → awaiting dispatch (4 commands, median)',
-        `${order.toAwaitingMs.toFixed(0)} ms`,
-        (order.toAwaitingMs / order.baselineMs).toFixed(2),
-      ],
-      [
-        'order: ShipmentDispatched → confirmed (2 commands, median)',
-        `${order.toConfirmedMs.toFixed(0)} ms`,
-        (order.toConfirmedMs / order.baselineMs).toFixed(2),
-      ],
-    ];
-    console.log(`\nProcession bench — ${customers} customers, ${orders} orders\n`);
-    for (const [name, figure, ratio] of rows)
-      console.log(`${name!.padEnd(72)} ${figure!.padStart(16)}   ×${ratio}`);
+    if (only.has('bulk')) {
+      for (const size of bulkSizes) {
+        say(`bulk ${size}`);
+        const bulk = await bulkFigures(context, size);
+        rows.push({
+          figure: `bulk disable-all-customers, ${size.toLocaleString('en')} customers, request → completed (read model too)`,
+          value: `${Math.round(bulk.perSecond).toLocaleString('en')} /s`,
+          baseline: `${Math.round(bulk.baselinePerSecond).toLocaleString('en')} /s plain SQL`,
+          ratio: bulk.perSecond / bulk.baselinePerSecond,
+          target:
+            size >= 100_000
+              ? `≥ 10,000/s and ×0.50: ${bulk.perSecond >= 10_000 && bulk.perSecond / bulk.baselinePerSecond >= 0.5 ? 'met' : 'not met'}`
+              : '',
+        });
+        rows.push({
+          figure: `  bulk memory and history, ${size.toLocaleString('en')}`,
+          value: `RSS +${bulk.rssGrowthMiB.toFixed(0)} MiB`,
+          baseline: `${bulk.rssBeforeMiB.toFixed(0)} MiB before`,
+          ratio: undefined,
+          target: `${bulk.runs} runs, longest history ${bulk.maxHistoryLength} events; ≤ 50 MiB: ${bulk.rssGrowthMiB <= 50 ? 'met' : 'not met'}`,
+        });
+      }
+    }
+    if (only.has('orders')) {
+      say('orders');
+      const orders = await orderFigures(context, quick ? 5 : 50);
+      const ms = (value: { p50: number; p95: number }) =>
+        `${value.p50.toFixed(0)} / ${value.p95.toFixed(0)} ms`;
+      for (const [name, value] of [
+        ['OrderPlaced → awaiting dispatch', orders.toAwaitingDispatch],
+        ['ShipmentDispatched → confirmed', orders.dispatchToConfirmed],
+      ] as const)
+        rows.push({
+          figure: `order saga, ${name}, p50 / p95 of ${orders.samples}`,
+          value: ms(value),
+          baseline: `${ms(orders.baseline)} one-activity workflow`,
+          ratio: value.p50 / orders.baseline.p50,
+          target: `p50 ≤ ×1.0: ${value.p50 <= orders.baseline.p50 ? 'met' : 'not met'}`,
+        });
+    }
+    if (only.has('relay')) {
+      say('relay lag');
+      const lag = await relayLagFigures(context, quick ? 5 : 50);
+      rows.push({
+        figure: `relay lag, committed → saga started, p50 / p95 of ${lag.samples}`,
+        value: `${lag.lag.p50.toFixed(0)} / ${lag.lag.p95.toFixed(0)} ms`,
+        baseline: `${lag.baseline.p50.toFixed(0)} / ${lag.baseline.p95.toFixed(0)} ms LISTEN + start`,
+        ratio: lag.lag.p50 / lag.baseline.p50,
+        target: `≤ ×2: ${lag.lag.p50 <= 2 * lag.baseline.p50 && lag.lag.p95 <= 2 * lag.baseline.p95 ? 'met' : 'not met'}`,
+      });
+      for (const events of relaySizes) {
+        say(`relay throughput ${events}`);
+        const throughput = await relayThroughput(context, events);
+        rows.push({
+          figure: `relay throughput, ${events.toLocaleString('en')} OrderPlaced appended at once → all sagas started`,
+          value: `${Math.round(throughput.perSecond)} /s`,
+          baseline: `${Math.round(throughput.baselinePerSecond)} /s bare starts ×${relayConcurrency}`,
+          ratio: throughput.perSecond / throughput.baselinePerSecond,
+          target:
+            events >= 5_000
+              ? `≥ ×0.50: ${throughput.perSecond / throughput.baselinePerSecond >= 0.5 ? 'met' : 'not met'}`
+              : '',
+        });
+      }
+    }
+    if (only.has('commands')) {
+      say('commands');
+      const commands = await commandFigures(context, quick ? 400 : 4_000);
+      rows.push({
+        figure: `POST /customers, ${commands.clients} keep-alive clients, ${commands.requests.toLocaleString('en')} requests`,
+        value: `${Math.round(commands.perSecond)} /s, p99 ${commands.p99.toFixed(1)} ms`,
+        baseline: `${Math.round(commands.baselinePerSecond)} /s, p99 ${commands.baselineP99.toFixed(1)} ms one-row inserts`,
+        ratio: commands.perSecond / commands.baselinePerSecond,
+        target: `≥ ×0.40, p99 ≤ 20 ms: ${commands.perSecond / commands.baselinePerSecond >= 0.4 && commands.p99 <= 20 ? 'met' : 'not met'}`,
+      });
+    }
+    if (only.has('rebuild')) {
+      const customers = quick ? 2_000 : 100_000;
+      say(`rebuild ${customers}`);
+      const rebuild = await rebuildFigures(customers);
+      rows.push({
+        figure: `projection rebuild, ${customers.toLocaleString('en')} customers`,
+        value: `${Math.round(rebuild.perSecond).toLocaleString('en')} /s`,
+        baseline: `${Math.round(rebuild.baselinePerSecond).toLocaleString('en')} /s INSERT … SELECT`,
+        ratio: rebuild.perSecond / rebuild.baselinePerSecond,
+        target: `≥ ×0.50: ${rebuild.perSecond / rebuild.baselinePerSecond >= 0.5 ? 'met' : 'not met'}`,
+      });
+    }
   } finally {
-    await p.stop();
     await server.stop();
-    await dropDatabase(url.toString());
   }
+  const cpus = os.cpus();
+  printTable(rows, {
+    when: new Date().toISOString(),
+    machine: `${cpus.length} × ${cpus[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+    load: `load average before ${loadBefore.map((value) => value.toFixed(2)).join(' ')}, after ${os
+      .loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')}`,
+    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+  });
 }
+
+const quietLogger = {
+  log: () => {},
+  trace: () => {},
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: (message: string) => console.error(message),
+};
 
 main().catch((error) => {
   console.error(error);

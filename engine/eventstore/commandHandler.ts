@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { fold } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { appendToStream, ConcurrencyConflictError, type NewEvent } from './append';
+import { ConcurrencyConflictError, type NewEvent } from './append';
 import {
   IdempotencyKeyReusedError,
   requestHash,
   type CommandEnvelope,
   type CommandResult,
 } from './commandEnvelope';
-import { findProcessedCommands, recordProcessedCommands } from './processedCommands';
-import { readStream } from './readStream';
-import { inAppendTransaction } from './transaction';
+import { beginAndRead, writeAndCommit } from './commandStatements';
+import { notifierFor } from './notifier';
 import type { EventMetadata } from './types';
 
 export interface CommandHandlerOptions {
@@ -20,12 +19,13 @@ export interface CommandHandlerOptions {
   now?: () => Date;
 }
 
-/** The same command id was recorded by a concurrent transaction meanwhile: roll back and return its result. */
-class RecordedConcurrently extends Error {}
+const uniqueViolation = '23505';
 
 /**
- * Load → decide → append, in one transaction that also records the command id. The one way any
- * command reaches an aggregate, from HTTP and from sagas alike.
+ * Load → decide → append, in one transaction that also records the command id: the one way any command
+ * reaches an aggregate, from HTTP and from sagas alike. Two round trips (./commandStatements.ts). Writers
+ * of one stream take turns on a lock, so concurrent commands wait instead of conflicting in lockstep; the
+ * (stream, version) key still guards against any other writer.
  */
 export async function handleCommand(
   pool: Pool,
@@ -39,54 +39,67 @@ export async function handleCommand(
   const maxRetries = options.maxConflictRetries ?? 5;
 
   for (let attempt = 0; ; attempt++) {
+    const client = await pool.connect();
+    let open = false;
     try {
-      return await inAppendTransaction(
-        pool,
-        async (client) => {
-          const previous = (await findProcessedCommands(client, [envelope.commandId])).get(
-            envelope.commandId,
-          );
-          if (previous) {
-            if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
-            return { ...previous.result, duplicate: true };
-          }
-          const history = await readStream(client, streamId);
-          const state = fold(aggregate, history);
-          const decided = aggregate.decide(envelope.command, state, {
-            attempt: envelope.attempt ?? 1,
-            now: options.now?.() ?? new Date(),
-          }) as Array<{ type: string; data: unknown }>;
-          const newEvents = decided.map((event) => toNewEvent(event, envelope));
-          const appended = await appendToStream(client, streamId, history.length, newEvents);
-          const result: Omit<CommandResult, 'duplicate'> = {
-            streamId,
-            version: history.length + newEvents.length,
-            changed: newEvents.length > 0,
-            eventIds: newEvents.map((event) => event.metadata.eventId),
-            position: (appended.at(-1) ?? history.at(-1))?.globalPosition ?? null,
-          };
-          const recorded = await recordProcessedCommands(client, [
-            {
-              commandId: envelope.commandId,
-              streamId,
-              commandType: envelope.command.type,
-              requestHash: hash,
-              result,
-            },
-          ]);
-          if (!recorded.has(envelope.commandId)) throw new RecordedConcurrently();
-          return { ...result, duplicate: false };
-        },
-        // Writers of one stream take turns, so concurrent commands wait instead of conflicting in lockstep
-        // and exhausting their retries; the expected-version check still guards every other writer.
-        // (Two-key form, key 1: apart from the append lock and the subscriptions' one-key locks.)
-        { sql: 'pg_advisory_xact_lock(1, hashtext($1))', values: [streamId] },
-      );
+      open = true;
+      const { previous, history } = await beginAndRead(client, streamId, envelope.commandId);
+      if (previous) {
+        await client.query('rollback');
+        open = false;
+        client.release();
+        if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
+        return { ...previous.result, duplicate: true };
+      }
+      const decided = aggregate.decide(envelope.command, fold(aggregate, history), {
+        attempt: envelope.attempt ?? 1,
+        now: options.now?.() ?? new Date(),
+      }) as Array<{ type: string; data: unknown }>;
+      const events = decided.map((event) => toNewEvent(event, envelope));
+      const result = {
+        streamId,
+        version: history.length + events.length,
+        changed: events.length > 0,
+        eventIds: events.map((event) => event.metadata.eventId),
+      };
+      const position = await writeAndCommit(client, {
+        streamId,
+        expectedVersion: history.length,
+        events,
+        commandId: envelope.commandId,
+        commandType: envelope.command.type,
+        requestHash: hash,
+        result,
+        lastPosition: history.at(-1)?.globalPosition ?? null,
+      });
+      open = false;
+      client.release();
+      if (events.length > 0) notifierFor(pool).committed();
+      return { ...result, position, duplicate: false };
     } catch (error) {
-      if (error instanceof RecordedConcurrently) continue;
-      if (!(error instanceof ConcurrencyConflictError) || attempt >= maxRetries) throw error;
+      if (open) await rollback(client, error);
+      else if (error instanceof IdempotencyKeyReusedError) throw error;
+      const violated = (error as { code?: string; constraint?: string }).code === uniqueViolation;
+      // The command id was recorded by a concurrent delivery: go round again to answer its result.
+      if (violated && (error as { constraint?: string }).constraint === 'processed_commands_pkey') continue;
+      if (violated && attempt < maxRetries) continue; // another writer moved the stream: decide again
+      if (violated) throw new ConcurrencyConflictError(streamId, -1);
+      throw error;
     }
   }
+}
+
+/** Rolls back and releases; a connection that cannot even roll back is dropped from the pool. */
+async function rollback(client: PoolClient, cause: unknown): Promise<void> {
+  const broken = await client.query('rollback').then(
+    () => undefined,
+    (error: Error) => error,
+  );
+  client.release(broken ?? (isConnectionError(cause) ? (cause as Error) : undefined));
+}
+
+function isConnectionError(error: unknown): boolean {
+  return !(error as { code?: string }).code;
 }
 
 export function toNewEvent(event: { type: string; data: unknown }, envelope: CommandEnvelope): NewEvent {

@@ -1,5 +1,5 @@
 import { visibilityHorizon } from './horizon';
-import { eventColumns, toStoredEvent, type EventRow } from './rows';
+import { eventColumns, eventColumnsWithoutMetadata, toStoredEvent, type EventRow } from './rows';
 import type { LogPosition, Queryable, StoredEvent } from './types';
 
 /**
@@ -12,10 +12,15 @@ import type { LogPosition, Queryable, StoredEvent } from './types';
  * goes wrong when ids gain a digit or pass 2^53. Run it in READ COMMITTED (the default): the horizon must
  * be computed in an earlier snapshot than the read.
  */
-export async function readLogAfter(db: Queryable, after: LogPosition, limit: number): Promise<StoredEvent[]> {
+export async function readLogAfter(
+  db: Queryable,
+  after: LogPosition,
+  limit: number,
+  options: { withoutMetadata?: boolean } = {},
+): Promise<StoredEvent[]> {
   const horizon = await visibilityHorizon(db);
   const result = await db.query<EventRow>(
-    `select ${eventColumns} from events
+    `select ${options.withoutMetadata ? eventColumnsWithoutMetadata : eventColumns} from events
      where (transaction_id, global_position) > ($1::xid8, $2::bigint)
        and transaction_id < $3::xid8
      order by events.transaction_id, events.global_position

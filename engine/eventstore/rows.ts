@@ -6,8 +6,14 @@ import { upcast } from './upcasting';
  * an unqualified ORDER BY name to an output column first, so `transaction_id::text as transaction_id`
  * would make `order by transaction_id` sort text ('10000' < '9999') and skip events for good.
  */
+// Milliseconds since the epoch: a Date built from a number, not parsed from text for every row.
+const recordedMs = '(extract(epoch from recorded_at) * 1000)::float8 as recorded_ms';
+
 export const eventColumns = `global_position::text as position_text, transaction_id::text as transaction_text,
-  event_id, stream_id, stream_version, event_type, schema_version, data, metadata, recorded_at`;
+  event_id, stream_id, stream_version, event_type, schema_version, data, metadata, ${recordedMs}`;
+
+/** The columns without metadata, for readers that do not look at it (projections): less to send and parse. */
+export const eventColumnsWithoutMetadata = eventColumns.replace('metadata,', 'null::jsonb as metadata,');
 
 export interface EventRow {
   position_text: string;
@@ -19,7 +25,7 @@ export interface EventRow {
   schema_version: number;
   data: unknown;
   metadata: StoredEvent['metadata'];
-  recorded_at: Date;
+  recorded_ms: number;
 }
 
 /** Row → event, lifting old schema versions to the current shape on the way out. */
@@ -34,6 +40,6 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     schemaVersion: row.schema_version,
     data: row.data,
     metadata: row.metadata,
-    recordedAt: row.recorded_at,
+    recordedAt: new Date(row.recorded_ms),
   });
 }

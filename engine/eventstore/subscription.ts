@@ -4,7 +4,7 @@ import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './check
 import { visibilityHorizon, type HeldBy } from './horizon';
 import { readLogAfter } from './readLog';
 import { inTransaction } from './transaction';
-import { positionOf, type StoredEvent } from './types';
+import { comparePositions, positionOf, type LogPosition, type StoredEvent } from './types';
 
 export interface SubscriptionOptions {
   /** Names the checkpoint and the advisory lock: one active reader per id. */
@@ -17,6 +17,8 @@ export interface SubscriptionOptions {
   handleBatch(events: StoredEvent[], client: PoolClient | undefined): Promise<void>;
   transactional: boolean;
   batchSize?: number;
+  /** Read events without their metadata (`metadata` is then null): for handlers that do not look at it. */
+  withoutMetadata?: boolean;
   /** Polling interval: the fallback when a NOTIFY is missed. */
   pollIntervalMs?: number;
   onError?(error: unknown): void;
@@ -116,20 +118,41 @@ export class LogSubscription {
     await this.releaseLock();
   }
 
+  /** The next batch, read on another connection while the current one is applied (a full batch only). */
+  private prefetch?: { after: LogPosition; events: Promise<StoredEvent[]> };
+
+  private get readOptions() {
+    return { withoutMetadata: this.options.withoutMetadata };
+  }
+
   private async processOneBatch(): Promise<number> {
     const { subscriptionId, batchSize = 100 } = this.options;
     if (this.options.transactional) {
       return inTransaction(this.pool, async (client) => {
         const checkpoint = await loadCheckpointForUpdate(client, subscriptionId);
-        const events = await readLogAfter(client, checkpoint, batchSize);
+        // Events below the horizon never change, so a batch read outside this transaction is the batch
+        // this transaction would read, as long as it starts at the checkpoint the row lock now holds.
+        const prefetched = this.prefetch;
+        this.prefetch = undefined;
+        const events =
+          prefetched && comparePositions(prefetched.after, checkpoint) === 0
+            ? await prefetched.events
+            : await readLogAfter(client, checkpoint, batchSize, this.readOptions);
         if (events.length === 0) return 0;
+        const last = positionOf(events[events.length - 1]!);
+        // Behind by more than a batch (a rebuild, a backlog): read the next one while this one is applied.
+        if (events.length === batchSize) {
+          const next = readLogAfter(this.pool, last, batchSize, this.readOptions);
+          next.catch(() => {}); // a failed prefetch is read again in the next transaction
+          this.prefetch = { after: last, events: next };
+        }
         await this.options.handleBatch(events, client);
-        await saveCheckpoint(client, subscriptionId, positionOf(events[events.length - 1]!));
+        await saveCheckpoint(client, subscriptionId, last);
         return events.length;
       });
     }
     const checkpoint = await loadCheckpoint(this.pool, subscriptionId);
-    const events = await readLogAfter(this.pool, checkpoint, batchSize);
+    const events = await readLogAfter(this.pool, checkpoint, batchSize, this.readOptions);
     if (events.length === 0) return 0;
     await this.options.handleBatch(events, undefined);
     await saveCheckpoint(this.pool, subscriptionId, positionOf(events[events.length - 1]!));

@@ -2,10 +2,13 @@ import type { PoolClient } from 'pg';
 import type { Message } from '../aggregate/decider';
 import type { StoredEvent } from '../eventstore/types';
 
-/** A stored event of the application's union, narrowed to the types in `Types`; `type` discriminates. */
+/**
+ * A stored event of the application's union, narrowed to the types in `Types`; `type` discriminates.
+ * Projections read events without their metadata (who caused them), which they do not fold into rows.
+ */
 export type StoredEventOf<Event extends Message, Types extends string = Event['type']> = Event extends Message
   ? Event['type'] extends Types
-    ? StoredEvent<Event['type'], Event['data']>
+    ? Omit<StoredEvent<Event['type'], Event['data']>, 'metadata'>
     : never
   : never;
 
@@ -55,7 +58,8 @@ export function projectionKit<Event extends Message>() {
         tables: definition.tables,
         eventTypes: definition.handles,
         batchSize: definition.batchSize ?? 500,
-        apply: (client, events) => definition.apply(client, events as StoredEventOf<Event, Types>[]),
+        apply: (client, events) =>
+          definition.apply(client, events as unknown as StoredEventOf<Event, Types>[]),
       };
     },
   };

@@ -28,6 +28,8 @@ export function runProjection(pool: Pool, projection: Projection, options: Proje
   return new LogSubscription(pool, {
     subscriptionId: projection.subscriptionId,
     transactional: true,
+    // Projections fold data into rows; who caused an event is the event store's to answer.
+    withoutMetadata: true,
     batchSize: options.batchSize ?? projection.batchSize,
     handleBatch: async (events, client) => {
       const relevant = events.filter((event) => handled.has(event.type));

@@ -1,0 +1,95 @@
+// A Procession process started the way a deployment starts one (`worker/main.ts` with ROLE=…), for the
+// fault suite and the bench: real processes that can be killed with SIGKILL and started again.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+const root = path.resolve(__dirname, '..');
+
+/** One Procession process (`worker/main.ts` with ROLE=…), started, killed with SIGKILL and restarted for real. */
+export class RoleProcess {
+  private child?: ChildProcess;
+  private output: string[] = [];
+  /** What this process printed since it was last started. */
+  private current: string[] = [];
+  readonly port?: number;
+  kills = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly env: Record<string, string>,
+    port?: number,
+  ) {
+    this.port = port;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  get alive(): boolean {
+    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** Starts the process and resolves once it says its roles run. */
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+      cwd: root,
+      env: { ...process.env, ...this.env, ...(this.port ? { PORT: String(this.port) } : {}) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const lines: string[] = [];
+    this.current = lines;
+    const ready = new Promise<void>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          lines.push(line);
+          this.output.push(`${this.name}: ${line}`);
+          if (/\[procession\] running /.test(line)) resolve();
+        }
+        this.output.splice(0, Math.max(0, this.output.length - 400));
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code, signal) =>
+        reject(
+          new Error(`${this.name} exited (${code ?? signal}) before it ran:\n${lines.slice(-30).join('\n')}`),
+        ),
+      );
+    });
+    await ready;
+  }
+
+  /** kill -9: no shutdown hook runs, connections are dropped by the kernel. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.alive) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGKILL');
+    await exited;
+    this.kills++;
+  }
+
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (!child || !this.alive) return;
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  logs(): string {
+    return this.output.join('\n');
+  }
+
+  /** The lines of the current run only (a restarted process starts afresh). */
+  linesSinceStart(): readonly string[] {
+    return this.current;
+  }
+}
