@@ -10,9 +10,19 @@ export interface BulkSetRequest {
 
 export interface BulkPageRequest extends BulkSetRequest {
   bulkId: string;
+  /** The page: ids after `after`, up to `upTo` (a boundary planned beforehand), at most `limit`. */
   after: string | null;
+  upTo: string | null;
   limit: number;
   correlationId: string;
+}
+
+export interface BulkPlanRequest extends BulkSetRequest {
+  /** Where the planned pages start: the last boundary planned so far. */
+  after: string | null;
+  pageSize: number;
+  /** How many page boundaries to plan. */
+  pages: number;
 }
 
 export interface BulkPageResult {
@@ -31,5 +41,7 @@ export interface BulkTaskActivities {
   /** Returns once the task's read model reflects the run's writes up to `position`. */
   waitForBulkWrites(request: { task: string; position: string }): Promise<void>;
   countBulkItems(request: BulkSetRequest): Promise<number>;
+  /** The last id of each of the next `pages` pages (fewer at the end of the set, none past it). */
+  planBulkPages(request: BulkPlanRequest): Promise<string[]>;
   processBulkPage(request: BulkPageRequest): Promise<BulkPageResult>;
 }

@@ -9,16 +9,24 @@ export interface BulkSetScope<Params> {
   asOf: LogPosition;
 }
 
+/** A slice of a set by keyset: ids after `after` (exclusive), up to `upTo` (inclusive), at most `limit`. */
+export interface KeyRange {
+  after: string | null;
+  upTo: string | null;
+  limit: number;
+}
+
 /**
  * The items a bulk task visits: a keyset-paged query over a read model. Once the read model has reached
- * `asOf`, `page` must return the same ids for the same arguments on every call, whatever happens later in
- * the log, and ids in ascending order: that is what lets a run resume from its cursor after a crash.
+ * `asOf`, `page` must return ids in ascending order, never an id outside the range, and the same ids for
+ * the same range on every call — or fewer, when items have left the set since (a set may only shrink):
+ * that is what lets pages run side by side and a run resume from its cursor after a crash.
  */
 export interface BulkItemSet<Params> {
   /** The read model the queries read; a run waits until it has reached the request. */
   readModel: Projection;
   count(db: Queryable, scope: BulkSetScope<Params>): Promise<number>;
-  page(db: Queryable, scope: BulkSetScope<Params>, after: string | null, limit: number): Promise<string[]>;
+  page(db: Queryable, scope: BulkSetScope<Params>, range: KeyRange): Promise<string[]>;
 }
 
 export interface BulkTaskDefinition<Command extends Message, Schema extends TSchema> {
@@ -31,12 +39,14 @@ export interface BulkTaskDefinition<Command extends Message, Schema extends TSch
   items: BulkItemSet<Static<Schema>>;
   /** The command for one item; items of one page must address different streams. */
   command(itemId: string, params: Static<Schema>): Command;
-  /** Items per page activity (default 200). */
+  /** Items per page activity (default 1000). */
   pageSize?: number;
-  /** Pages per workflow run before continuing as new (default 250). */
+  /** Pages per workflow run before continuing as new (default 200). */
   pagesPerRun?: number;
   /** More failed items than this stops the run as failed (default 1000). */
   maxFailures?: number;
+  /** Page activities in flight at once (default 4): pages of one run are applied side by side. */
+  window?: number;
 }
 
 /** A bulk task with its types erased, as the engine's runtime holds it. */
@@ -50,9 +60,11 @@ export interface BulkTask {
   readonly pageSize: number;
   readonly pagesPerRun: number;
   readonly maxFailures: number;
+  /** Page activities in flight at once. */
+  readonly window: number;
 }
 
-export const bulkDefaults = { pageSize: 200, pagesPerRun: 250, maxFailures: 1_000 };
+export const bulkDefaults = { pageSize: 1_000, pagesPerRun: 200, maxFailures: 1_000, window: 4 };
 
 /** `defineBulkTask` checked against the application's commands: the command per item must be one of them. */
 export function bulkTaskKit<Command extends Message>() {

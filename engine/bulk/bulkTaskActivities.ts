@@ -58,6 +58,21 @@ export function createBulkTaskActivities(
       return taskNamed(request.task).items.count(pool, request);
     },
 
+    /** Walks the set page by page, ids only, so the pages can then be applied side by side. */
+    async planBulkPages(request) {
+      const { items } = taskNamed(request.task);
+      const boundaries: string[] = [];
+      let after = request.after;
+      while (boundaries.length < request.pages) {
+        const ids = await items.page(pool, request, { after, upTo: null, limit: request.pageSize });
+        if (ids.length === 0) break;
+        after = ids.at(-1)!;
+        boundaries.push(after);
+        if (ids.length < request.pageSize) break;
+      }
+      return boundaries;
+    },
+
     /**
      * One page of the run's item set: ids by keyset from the read model, then one batch through the
      * command handler (own decide, own expected version, own command id per item).
@@ -65,7 +80,7 @@ export function createBulkTaskActivities(
     async processBulkPage(request) {
       const context = Context.current();
       const task = taskNamed(request.task);
-      const ids = await task.items.page(pool, request, request.after, request.limit);
+      const ids = await task.items.page(pool, request, request);
       context.heartbeat({ after: request.after, found: ids.length });
       const outcomes = await handleCommandBatch(
         pool,

@@ -40,6 +40,7 @@ export function bulkTasksSaga<Settings extends BulkSettings>(
         pageSize: settings.bulkPageSize ?? task.pageSize,
         pagesPerRun: settings.bulkPagesPerRun ?? task.pagesPerRun,
         maxFailures: task.maxFailures,
+        window: task.window,
       };
       return {
         workflowType: bulkTaskWorkflowType,
@@ -56,7 +57,7 @@ export function bulkTasksSaga<Settings extends BulkSettings>(
           task.description,
           `Parameters: \`${JSON.stringify(input.params)}\``,
           `Item set: as of this request in the log (position ${event.globalPosition}, transaction ${event.transactionId}).`,
-          `Pages of ${input.pageSize}; stops as failed after ${task.maxFailures} failed items.`,
+          `Pages of ${input.pageSize}, ${input.window} at a time; stops as failed after ${task.maxFailures} failed items.`,
           'Signals: pause, resume, cancel. Query: progress.',
         ].join('\n\n'),
       };

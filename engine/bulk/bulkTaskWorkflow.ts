@@ -12,7 +12,7 @@ import {
 } from '@temporalio/workflow';
 import { dispatch } from '../saga/commands';
 import { SagaProgressPercent } from '../saga/searchAttributes';
-import type { BulkTaskActivities } from './activityTypes';
+import type { BulkPageResult, BulkTaskActivities } from './activityTypes';
 import type { BulkCounts, BulkTaskCommand } from './bulkTaskAggregate';
 import {
   bulkProgressQuery,
@@ -23,7 +23,7 @@ import {
   type BulkTaskInput,
 } from './contract';
 
-const { countBulkItems } = proxyActivities<BulkTaskActivities>({
+const { countBulkItems, planBulkPages } = proxyActivities<BulkTaskActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
 });
@@ -47,7 +47,7 @@ const maxFailuresKept = 100;
 
 /**
  * Runs any bulk task: waits until the task's read model has reached the request, then pages the item set
- * by keyset, one activity per page, each item with its own command id (`bulk:<bulkId>:<itemId>`), so a
+ * by keyset, one activity per page and `window` pages at a time, each item with its own command id (`bulk:<bulkId>:<itemId>`), so a
  * retried or re-run page never applies an item twice. Pause, resume and cancel arrive as signals;
  * progress is a query, the current details and SagaProgressPercent. More failures than the task allows
  * stop the run as failed. The outcome is recorded on the bulk-task aggregate.
@@ -101,50 +101,85 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
     }
     report();
     const totalPages = Math.max(1, Math.ceil(progress.total / input.pageSize));
+    // Pages run side by side, `window` at a time: boundaries are planned ahead (ids only), each page is
+    // the range between two of them. `progress.cursor` is where every page before it is done.
+    const planned: string[] = [];
+    let lastPlanned = progress.cursor;
+    let exhausted = false;
+    let pagesThisRun = 0;
+    let pageNumber = Math.ceil(progress.processed / input.pageSize);
+    const inFlight = new Map<number, Promise<{ index: number; page: BulkPageResult; upTo: string }>>();
+    const finishedUpTo = new Map<number, string>();
+    let nextIndex = 0;
+    let doneThrough = 0;
+    const stopping = () =>
+      progress.status === 'cancelling' ||
+      progress.failureReason !== undefined ||
+      pagesThisRun >= input.pagesPerRun ||
+      workflowInfo().continueAsNewSuggested;
 
-    for (let pagesThisRun = 0; ; pagesThisRun++) {
-      await condition(() => progress.status !== 'paused');
-      if (progress.status === 'cancelling') break;
-      if (pagesThisRun >= input.pagesPerRun || workflowInfo().continueAsNewSuggested) {
-        await condition(allHandlersFinished);
-        return await continueAsNew<typeof bulkTask>({
-          ...input,
-          carried: { progress: { ...progress, generation: progress.generation + 1 } },
-        });
-      }
-      const pageNumber = Math.floor(progress.processed / input.pageSize) + 1;
-      const page = await processBulkPage.executeWithOptions(
-        { summary: `${input.title}: page ${pageNumber}/${totalPages} (${input.pageSize} items)` },
-        [
-          {
+    for (;;) {
+      await condition(() => progress.status !== 'paused' || inFlight.size > 0);
+      while (progress.status === 'running' && !stopping() && inFlight.size < input.window) {
+        if (planned.length === 0 && !exhausted) {
+          const next = await planBulkPages({
             ...set,
-            bulkId: input.bulkId,
-            after: progress.cursor,
-            limit: input.pageSize,
-            correlationId: input.correlationId,
-          },
-        ],
-      );
-      if (page.handled === 0) break;
-      progress.processed += page.handled;
-      progress.changed += page.changed;
-      progress.unchanged += page.unchanged;
-      progress.failed += page.failures.length;
-      progress.failures.push(
-        ...page.failures.slice(0, Math.max(0, maxFailuresKept - progress.failures.length)),
-      );
-      progress.cursor = page.lastItemId;
-      if (
-        page.lastPosition !== null &&
-        (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))
-      )
-        progress.lastPosition = page.lastPosition;
-      if (progress.failed > input.maxFailures) {
-        progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
+            after: lastPlanned,
+            pageSize: input.pageSize,
+            pages: 50,
+          });
+          planned.push(...next);
+          exhausted = next.length < 50;
+        }
+        const upTo = planned.shift();
+        if (upTo === undefined) break;
+        const after = lastPlanned;
+        lastPlanned = upTo;
+        const index = nextIndex++;
+        pagesThisRun++;
+        pageNumber++;
+        inFlight.set(
+          index,
+          processBulkPage
+            .executeWithOptions(
+              { summary: `${input.title}: page ${pageNumber}/${totalPages} (up to ${input.pageSize} items)` },
+              [
+                {
+                  ...set,
+                  bulkId: input.bulkId,
+                  after,
+                  upTo,
+                  limit: input.pageSize,
+                  correlationId: input.correlationId,
+                },
+              ],
+            )
+            .then((page) => ({ index, page, upTo })),
+        );
+      }
+      if (inFlight.size === 0) {
+        if (progress.status === 'paused') continue;
         break;
       }
+      const { index, page, upTo } = await Promise.race(inFlight.values());
+      inFlight.delete(index);
+      count(page);
+      finishedUpTo.set(index, upTo);
+      while (finishedUpTo.has(doneThrough)) {
+        progress.cursor = finishedUpTo.get(doneThrough)!;
+        finishedUpTo.delete(doneThrough++);
+      }
+      if (progress.failed > input.maxFailures && progress.failureReason === undefined)
+        progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
       report();
-      if (page.handled < input.pageSize) break;
+    }
+    const more = !exhausted || planned.length > 0;
+    if (more && progress.status === 'running' && progress.failureReason === undefined) {
+      await condition(allHandlersFinished);
+      return await continueAsNew<typeof bulkTask>({
+        ...input,
+        carried: { progress: { ...progress, generation: progress.generation + 1 } },
+      });
     }
   } catch (error) {
     if (!isCancellation(error)) throw error;
@@ -156,6 +191,21 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
     progress.failureReason ? 'failed' : progress.status === 'cancelling' ? 'cancelled' : 'completed',
   );
   return progress;
+
+  function count(page: BulkPageResult): void {
+    progress.processed += page.handled;
+    progress.changed += page.changed;
+    progress.unchanged += page.unchanged;
+    progress.failed += page.failures.length;
+    progress.failures.push(
+      ...page.failures.slice(0, Math.max(0, maxFailuresKept - progress.failures.length)),
+    );
+    if (
+      page.lastPosition !== null &&
+      (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))
+    )
+      progress.lastPosition = page.lastPosition;
+  }
 
   async function recordOutcome(outcome: 'completed' | 'cancelled' | 'failed'): Promise<void> {
     const { bulkId } = input;

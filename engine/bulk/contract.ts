@@ -42,6 +42,8 @@ export interface BulkTaskInput {
   pagesPerRun: number;
   /** More failed items than this stops the run as failed. */
   maxFailures: number;
+  /** Page activities in flight at once. */
+  window: number;
   /** Carried across continue-as-new. */
   carried?: { progress: BulkProgress };
 }

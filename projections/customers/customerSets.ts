@@ -23,12 +23,13 @@ const at = (asOf: LogPosition) => [asOf.transactionId, asOf.globalPosition];
 export const customersRegisteredBeforeRequest: BulkItemSet<unknown> = {
   readModel: customersProjection,
   count: (db, { asOf }) => count(db, `select count(*) from customers where ${registeredBefore}`, at(asOf)),
-  page: (db, { asOf }, after, limit) =>
+  page: (db, { asOf }, { after, upTo, limit }) =>
     idsPage(
       db,
-      `select customer_id from customers where ${registeredBefore} and ($3::text is null or customer_id > $3)
-       order by customer_id limit $4`,
-      [...at(asOf), after, limit],
+      `select customer_id from customers where ${registeredBefore}
+         and ($3::text is null or customer_id > $3) and ($4::text is null or customer_id <= $4)
+       order by customer_id limit $5`,
+      [...at(asOf), after, upTo, limit],
     ),
 };
 
@@ -46,11 +47,12 @@ export const customersDisabledForBeforeRequest: BulkItemSet<{ disabledReason: st
       ...at(asOf),
       params.disabledReason,
     ]),
-  page: (db, { asOf, params }, after, limit) =>
+  page: (db, { asOf, params }, { after, upTo, limit }) =>
     idsPage(
       db,
-      `select customer_id from customers where ${disabledForBefore} and ($4::text is null or customer_id > $4)
-       order by customer_id limit $5`,
-      [...at(asOf), params.disabledReason, after, limit],
+      `select customer_id from customers where ${disabledForBefore}
+         and ($4::text is null or customer_id > $4) and ($5::text is null or customer_id <= $5)
+       order by customer_id limit $6`,
+      [...at(asOf), params.disabledReason, after, upTo, limit],
     ),
 };

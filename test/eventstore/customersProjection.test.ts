@@ -214,8 +214,11 @@ test('paging the customers as of a position excludes later registrations, each i
       const page = await customersRegisteredBeforeRequest.page(
         database.pool,
         { asOf, params: {} },
-        after,
-        limit,
+        {
+          after,
+          upTo: null,
+          limit,
+        },
       );
       if (page.length === 0) return pages;
       pages.push(page);
@@ -266,9 +269,23 @@ test('the customers disabled for a reason as of a position: later disables and o
 
   const scope = { asOf, params: { disabledReason: 'sweep' } };
   // d-3 was in the set but is enabled now: the set only shrinks. d-5's disable came after the request.
-  expect(await customersDisabledForBeforeRequest.page(database.pool, scope, null, 10)).toEqual(['d-1']);
+  expect(
+    await customersDisabledForBeforeRequest.page(database.pool, scope, {
+      after: null,
+      upTo: null,
+      limit: 10,
+    }),
+  ).toEqual(['d-1']);
   expect(await customersDisabledForBeforeRequest.count(database.pool, scope)).toBe(1);
   const now = { asOf: await projectionPosition(database.pool, customersProjection), params: scope.params };
-  expect(await customersDisabledForBeforeRequest.page(database.pool, now, null, 10)).toEqual(['d-1', 'd-5']);
-  expect(await customersDisabledForBeforeRequest.page(database.pool, now, 'd-1', 10)).toEqual(['d-5']);
+  expect(
+    await customersDisabledForBeforeRequest.page(database.pool, now, { after: null, upTo: null, limit: 10 }),
+  ).toEqual(['d-1', 'd-5']);
+  expect(
+    await customersDisabledForBeforeRequest.page(database.pool, now, { after: 'd-1', upTo: null, limit: 10 }),
+  ).toEqual(['d-5']);
+  // A range's upper bound is inclusive; nothing past it comes back.
+  expect(
+    await customersDisabledForBeforeRequest.page(database.pool, now, { after: null, upTo: 'd-1', limit: 10 }),
+  ).toEqual(['d-1']);
 });
