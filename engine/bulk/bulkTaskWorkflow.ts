@@ -3,16 +3,16 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   isCancellation,
   proxyActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { dispatch } from '../saga/commands';
 import { SagaProgressPercent } from '../saga/searchAttributes';
-import type { BulkPageResult, BulkTaskActivities } from './activityTypes';
+import type { BulkTaskActivities } from './activityTypes';
 import type { BulkCounts, BulkTaskCommand } from './bulkTaskAggregate';
 import {
   bulkProgressQuery,
@@ -22,11 +22,13 @@ import {
   type BulkProgress,
   type BulkTaskInput,
 } from './contract';
+import { countBulkItems } from './pageActivities';
+import type { PageRun } from './pageRun';
+import { sequentialPages } from './sequentialPages';
+import { windowedPages } from './windowedPages';
 
-const { countBulkItems, planBulkPages } = proxyActivities<BulkTaskActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
-});
+/** Runs that began before pages ran side by side continue one page at a time (see ./sequentialPages.ts). */
+export const windowedPagesPatch = 'procession:bulk-windowed-pages';
 
 // Waiting on a read model has no natural end; the heartbeat is what says the worker is alive.
 const { waitForBulkReadModel, waitForBulkWrites } = proxyActivities<BulkTaskActivities>({
@@ -34,16 +36,6 @@ const { waitForBulkReadModel, waitForBulkWrites } = proxyActivities<BulkTaskActi
   heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds' },
 });
-
-// One page is one activity; the heartbeat timeout notices a dead worker long before start-to-close. A page
-// heartbeats when it starts and when it ends, a few hundred milliseconds apart.
-const { processBulkPage } = proxyActivities<BulkTaskActivities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '10 seconds',
-  retry: { initialInterval: '500 milliseconds', maximumInterval: '30 seconds' },
-});
-
-const maxFailuresKept = 100;
 
 /**
  * Runs any bulk task: waits until the task's read model has reached the request, then pages the item set
@@ -100,81 +92,15 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
       progress.total = await countBulkItems(set);
     }
     report();
-    const totalPages = Math.max(1, Math.ceil(progress.total / input.pageSize));
-    // Pages run side by side, `window` at a time: boundaries are planned ahead (ids only), each page is
-    // the range between two of them. `progress.cursor` is where every page before it is done.
-    const planned: string[] = [];
-    let lastPlanned = progress.cursor;
-    let exhausted = false;
-    let pagesThisRun = 0;
-    let pageNumber = Math.ceil(progress.processed / input.pageSize);
-    const inFlight = new Map<number, Promise<{ index: number; page: BulkPageResult; upTo: string }>>();
-    const finishedUpTo = new Map<number, string>();
-    let nextIndex = 0;
-    let doneThrough = 0;
-    const stopping = () =>
-      progress.status === 'cancelling' ||
-      progress.failureReason !== undefined ||
-      pagesThisRun >= input.pagesPerRun ||
-      workflowInfo().continueAsNewSuggested;
-
-    for (;;) {
-      await condition(() => progress.status !== 'paused' || inFlight.size > 0);
-      while (progress.status === 'running' && !stopping() && inFlight.size < input.window) {
-        if (planned.length === 0 && !exhausted) {
-          const next = await planBulkPages({
-            ...set,
-            after: lastPlanned,
-            pageSize: input.pageSize,
-            pages: 50,
-          });
-          planned.push(...next);
-          exhausted = next.length < 50;
-        }
-        const upTo = planned.shift();
-        if (upTo === undefined) break;
-        const after = lastPlanned;
-        lastPlanned = upTo;
-        const index = nextIndex++;
-        pagesThisRun++;
-        pageNumber++;
-        inFlight.set(
-          index,
-          processBulkPage
-            .executeWithOptions(
-              { summary: `${input.title}: page ${pageNumber}/${totalPages} (up to ${input.pageSize} items)` },
-              [
-                {
-                  ...set,
-                  bulkId: input.bulkId,
-                  after,
-                  upTo,
-                  limit: input.pageSize,
-                  correlationId: input.correlationId,
-                },
-              ],
-            )
-            .then((page) => ({ index, page, upTo })),
-        );
-      }
-      if (inFlight.size === 0) {
-        if (progress.status === 'paused') continue;
-        break;
-      }
-      const { index, page, upTo } = await Promise.race(inFlight.values());
-      inFlight.delete(index);
-      count(page);
-      finishedUpTo.set(index, upTo);
-      while (finishedUpTo.has(doneThrough)) {
-        progress.cursor = finishedUpTo.get(doneThrough)!;
-        finishedUpTo.delete(doneThrough++);
-      }
-      if (progress.failed > input.maxFailures && progress.failureReason === undefined)
-        progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
-      report();
-    }
-    const more = !exhausted || planned.length > 0;
-    if (more && progress.status === 'running' && progress.failureReason === undefined) {
+    const run: PageRun = {
+      input,
+      set,
+      progress,
+      report,
+      totalPages: Math.max(1, Math.ceil(progress.total / input.pageSize)),
+    };
+    const loop = patched(windowedPagesPatch) ? windowedPages : sequentialPages;
+    if ((await loop(run)) === 'continue-as-new') {
       await condition(allHandlersFinished);
       return await continueAsNew<typeof bulkTask>({
         ...input,
@@ -191,21 +117,6 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
     progress.failureReason ? 'failed' : progress.status === 'cancelling' ? 'cancelled' : 'completed',
   );
   return progress;
-
-  function count(page: BulkPageResult): void {
-    progress.processed += page.handled;
-    progress.changed += page.changed;
-    progress.unchanged += page.unchanged;
-    progress.failed += page.failures.length;
-    progress.failures.push(
-      ...page.failures.slice(0, Math.max(0, maxFailuresKept - progress.failures.length)),
-    );
-    if (
-      page.lastPosition !== null &&
-      (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))
-    )
-      progress.lastPosition = page.lastPosition;
-  }
 
   async function recordOutcome(outcome: 'completed' | 'cancelled' | 'failed'): Promise<void> {
     const { bulkId } = input;

@@ -42,8 +42,8 @@ export interface BulkTaskInput {
   pagesPerRun: number;
   /** More failed items than this stops the run as failed. */
   maxFailures: number;
-  /** Page activities in flight at once. */
-  window: number;
+  /** Page activities in flight at once; absent in runs requested before pages ran side by side. */
+  window?: number;
   /** Carried across continue-as-new. */
   carried?: { progress: BulkProgress };
 }

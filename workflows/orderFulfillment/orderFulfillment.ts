@@ -1,8 +1,10 @@
+import type { ActivityOptions } from '@temporalio/common';
 import {
   condition,
   isCancellation,
   patched,
   proxyActivities,
+  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   CancellationScope,
@@ -23,10 +25,15 @@ import {
   type OrderSagaStep,
 } from './contract';
 
-const { loadOrder, loadCustomerStatus } = proxyActivities<Activities>({
+const readOptions: ActivityOptions = {
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '10 seconds' },
-});
+};
+const remoteReads = proxyActivities<Activities>(readOptions);
+// Reads have no effect to repeat, so they run as local activities inside the workflow task.
+const localReads = proxyLocalActivities<Activities>(readOptions);
+// Sagas started before this marker replay their reads as regular activities.
+const reads = () => (patched('order-reads-local') ? localReads : remoteReads);
 
 export const defaultDispatchDeadline = '24 hours';
 
@@ -56,7 +63,7 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
   };
 
   enter('starting');
-  const order: OrderState = await loadOrder(orderId);
+  const order: OrderState = await reads().loadOrder(orderId);
   // A redelivered OrderPlaced after the saga's history is gone must not fulfil the order again.
   if (order.status !== 'placed') {
     enter(order.status === 'confirmed' ? 'confirmed' : 'cancelled', `order is already ${order.status}`);
@@ -67,7 +74,7 @@ export async function orderFulfillment(input: OrderFulfillmentInput): Promise<Or
   const step = stepsFor<DomainCommand>(correlationId, compensations);
   try {
     enter('checking customer', `customer ${order.customerId}`);
-    const customerStatus = await loadCustomerStatus(order.customerId);
+    const customerStatus = await reads().loadCustomerStatus(order.customerId);
     if (customerStatus !== 'active') {
       throw new SagaStopped(
         `customer ${order.customerId} is ${customerStatus === 'none' ? 'unknown' : customerStatus}`,

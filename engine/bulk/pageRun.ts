@@ -1,0 +1,33 @@
+import type { BulkPageResult, BulkSetRequest } from './activityTypes';
+import type { BulkProgress, BulkTaskInput } from './contract';
+
+/** What a page loop works with: the run's input and item set, its progress, and how to report it. */
+export interface PageRun {
+  input: BulkTaskInput;
+  set: BulkSetRequest;
+  progress: BulkProgress;
+  totalPages: number;
+  report(): void;
+}
+
+/** How a page loop ended: the set is done (or the run stops), or the run continues as new. */
+export type PageLoopEnd = 'stopped' | 'continue-as-new';
+
+const maxFailuresKept = 100;
+
+/** Adds one page's outcome to the run's progress; the first failures are kept, the rest only counted. */
+export function countPage(run: PageRun, page: BulkPageResult): void {
+  const { progress, input } = run;
+  progress.processed += page.handled;
+  progress.changed += page.changed;
+  progress.unchanged += page.unchanged;
+  progress.failed += page.failures.length;
+  progress.failures.push(...page.failures.slice(0, Math.max(0, maxFailuresKept - progress.failures.length)));
+  if (
+    page.lastPosition !== null &&
+    (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))
+  )
+    progress.lastPosition = page.lastPosition;
+  if (progress.failed > input.maxFailures && progress.failureReason === undefined)
+    progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
+}

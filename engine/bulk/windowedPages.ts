@@ -1,0 +1,87 @@
+import { condition, workflowInfo } from '@temporalio/workflow';
+import type { BulkPageResult } from './activityTypes';
+import { planBulkPages, processBulkPage } from './pageActivities';
+import { countPage, type PageLoopEnd, type PageRun } from './pageRun';
+
+/** Runs requested before the window existed in their input get this many pages at a time after continuing as new. */
+const defaultWindow = 4;
+/** Page boundaries planned per activity: ids only, so 50 pages cost one short activity. */
+const boundariesPerPlan = 50;
+
+/**
+ * Pages side by side, `window` at a time. Boundaries are planned ahead (ids only) and each page is the
+ * range between two of them, so pages never overlap and a page retried later covers the same items (or
+ * fewer, if some have left the set). The cursor moves only past contiguous finished pages: a run that
+ * stops, pauses or continues as new never skips a range that was still in flight — it drains first.
+ */
+export async function windowedPages(run: PageRun): Promise<PageLoopEnd> {
+  const { input, progress, set } = run;
+  const window = input.window ?? defaultWindow;
+  const planned: string[] = [];
+  let lastPlanned = progress.cursor;
+  let exhausted = false;
+  let pagesThisRun = 0;
+  let pageNumber = Math.ceil(progress.processed / input.pageSize);
+  const inFlight = new Map<number, Promise<{ index: number; page: BulkPageResult; upTo: string }>>();
+  const finishedUpTo = new Map<number, string>();
+  let nextIndex = 0;
+  let doneThrough = 0;
+  const mayStartPages = () =>
+    progress.status === 'running' &&
+    progress.failureReason === undefined &&
+    pagesThisRun < input.pagesPerRun &&
+    !workflowInfo().continueAsNewSuggested;
+
+  for (;;) {
+    await condition(() => progress.status !== 'paused' || inFlight.size > 0);
+    while (mayStartPages() && inFlight.size < window) {
+      if (planned.length === 0 && !exhausted) {
+        const next = await planBulkPages({
+          ...set,
+          after: lastPlanned,
+          pageSize: input.pageSize,
+          pages: boundariesPerPlan,
+        });
+        planned.push(...next);
+        exhausted = next.length < boundariesPerPlan;
+      }
+      const upTo = planned.shift();
+      if (upTo === undefined) break;
+      const after = lastPlanned;
+      lastPlanned = upTo;
+      const index = nextIndex++;
+      pagesThisRun++;
+      pageNumber++;
+      const request = {
+        ...set,
+        bulkId: input.bulkId,
+        after,
+        upTo,
+        limit: input.pageSize,
+        correlationId: input.correlationId,
+      };
+      const summary = `${input.title}: page ${pageNumber}/${run.totalPages} (up to ${input.pageSize} items)`;
+      inFlight.set(
+        index,
+        processBulkPage.executeWithOptions({ summary }, [request]).then((page) => ({ index, page, upTo })),
+      );
+    }
+    if (inFlight.size === 0) {
+      if (progress.status === 'paused') continue;
+      break;
+    }
+    const { index, page, upTo } = await Promise.race(inFlight.values());
+    inFlight.delete(index);
+    countPage(run, page);
+    finishedUpTo.set(index, upTo);
+    while (finishedUpTo.has(doneThrough)) {
+      progress.cursor = finishedUpTo.get(doneThrough)!;
+      finishedUpTo.delete(doneThrough++);
+    }
+    run.report();
+  }
+  const more = !exhausted || planned.length > 0;
+  return more && progress.status === 'running' && progress.failureReason === undefined
+    ? 'continue-as-new'
+    : 'stopped';
+}
