@@ -4,6 +4,7 @@ import { customersProjection } from '../projections/customers/customersProjectio
 import { benchProcession, freshDatabase, type BenchContext } from './context';
 import { registerCommands, send, sendBatches, untilReached } from './seed';
 import { seconds } from './stats';
+import { describeProfile, historyProfile } from './historyProfile';
 
 export interface BulkFigures {
   size: number;
@@ -13,6 +14,8 @@ export interface BulkFigures {
   rssGrowthMiB: number;
   runs: number;
   maxHistoryLength: number;
+  /** Where the workflow's time went, from its histories. */
+  profile: string;
 }
 
 const mib = (bytes: number) => bytes / 1024 / 1024;
@@ -108,10 +111,13 @@ export async function bulkFigures(context: BenchContext, size: number): Promise<
     let runs = 0;
     let maxHistoryLength = 0;
     const workflowId = bulkTaskWorkflowId('disable-all-customers', bulkId);
+    // The list's own history length is not filled in by every server; describe() always has it.
     for await (const execution of client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) {
       runs++;
-      maxHistoryLength = Math.max(maxHistoryLength, execution.historyLength ?? 0);
+      const described = await client.workflow.getHandle(workflowId, execution.runId).describe();
+      maxHistoryLength = Math.max(maxHistoryLength, described.historyLength ?? 0);
     }
+    const profile = describeProfile(await historyProfile(client, workflowId));
     return {
       size,
       perSecond,
@@ -120,6 +126,7 @@ export async function bulkFigures(context: BenchContext, size: number): Promise<
       rssGrowthMiB: mib(rssPeak - rssBefore),
       runs,
       maxHistoryLength,
+      profile,
     };
   } finally {
     await procession.drop();

@@ -43,6 +43,7 @@ async function main() {
       for (const size of bulkSizes) {
         say(`bulk ${size}`);
         const bulk = await bulkFigures(context, size);
+        say(`bulk ${size}: ${bulk.profile}`);
         rows.push({
           figure: `bulk disable-all-customers, ${size.toLocaleString('en')} customers, request → completed (read model too)`,
           value: `${Math.round(bulk.perSecond).toLocaleString('en')} /s`,

@@ -3,7 +3,8 @@ import { fold } from '../aggregate/decider';
 import { isDomainError, type DomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
 import { currentSchemaVersion } from './upcasting';
-import { eventsChannel, type NewEvent } from './append';
+import type { NewEvent } from './append';
+import { notifierFor } from './notifier';
 import { handleCommand, toNewEvent } from './commandHandler';
 import {
   IdempotencyKeyReusedError,
@@ -66,9 +67,11 @@ export async function handleCommandBatch(
     return false;
   });
 
+  // Deciding folds event data only; the metadata would be sent and parsed for nothing.
   const histories = await readStreams(
     pool,
     pending.map((item) => item.streamId),
+    { withoutMetadata: true },
   );
   const decided: Decided[] = [];
   for (const item of pending) {
@@ -136,6 +139,7 @@ export async function handleCommandBatch(
     }
     return settleAlone;
   });
+  if (decided.some((item) => item.newEvents.length > 0)) notifierFor(pool).committed();
 
   for (const item of retryOneByOne) {
     try {
@@ -208,6 +212,5 @@ async function insertAll(
         .flatMap((item) => item.newEvents.map((event) => event.metadata.eventId)),
     ]);
   }
-  await client.query('select pg_notify($1, $2)', [eventsChannel, 'batch']);
   return { positions, conflicted };
 }

@@ -1,4 +1,4 @@
-import { eventColumns, toStoredEvent, type EventRow } from './rows';
+import { eventColumns, eventColumnsWithoutMetadata, toStoredEvent, type EventRow } from './rows';
 import type { Queryable, StoredEvent } from './types';
 
 export interface ReadStreamOptions {
@@ -28,9 +28,10 @@ export async function readStream(
 export async function readStreams(
   db: Queryable,
   streamIds: readonly string[],
+  options: { withoutMetadata?: boolean } = {},
 ): Promise<Map<string, StoredEvent[]>> {
   const result = await db.query<EventRow>(
-    `select ${eventColumns} from events where stream_id = any($1::text[]) order by stream_id, stream_version`,
+    `select ${options.withoutMetadata ? eventColumnsWithoutMetadata : eventColumns} from events where stream_id = any($1::text[]) order by stream_id, stream_version`,
     [streamIds],
   );
   const byStream = new Map<string, StoredEvent[]>();
