@@ -33,13 +33,24 @@ export function connectionConfig(url: string): ClientConfig {
 /** Raised when PostgreSQL does not answer at all, with the fix in the message. */
 export class DatabaseUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
+    const fix = isEmbeddedServerUrl(url)
+      ? 'The embedded PostgreSQL runs while `npm start` (with DATABASE_URL=embedded or unset) does: start that first, '
+      : 'Start it (on Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ';
     super(
       `PostgreSQL is not reachable at ${redact(url)} (${describe(cause)}). ` +
-        'Start it (on Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ' +
-        'or set DATABASE_URL to a server that runs.',
+        `${fix}or set DATABASE_URL to a server that runs.`,
       { cause },
     );
     this.name = 'DatabaseUnreachableError';
+  }
+}
+
+function isEmbeddedServerUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.hostname === '127.0.0.1' && parsed.port === String(embeddedPortFromEnv());
+  } catch {
+    return false;
   }
 }
 

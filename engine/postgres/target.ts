@@ -75,7 +75,10 @@ export async function startOrConnectDatabase(options: DatabaseTargetOptions): Pr
   const shownDir = relative && !relative.startsWith('..') ? relative : server.dataDir;
   const probed = new URL(options.defaultUrl ?? defaultDatabaseUrl).host;
   const why = options.databaseUrl ? '' : ` (DATABASE_URL unset and nothing answers at ${probed})`;
-  const whose = server.started ? '' : `; already running as pid ${server.pid}, left running at exit`;
+  const whose = server.started
+    ? ''
+    : `; it was running already (pid ${server.pid}, from an earlier run or another process) and is left ` +
+      `running at exit (stop it with kill -INT ${server.pid})`;
   return {
     url: server.url,
     description: `using embedded PostgreSQL ${server.version} at ${shownDir} on port ${server.port}${why}${whose}`,
