@@ -34,6 +34,7 @@ async function main() {
   const { temporalServer, roles } = parsed;
   installTemporalRuntime(say);
   let database: DatabaseTarget | undefined;
+  let databaseStarting: Promise<DatabaseTarget> | undefined;
   let temporal: TemporalTarget | undefined;
   let running: RunningRoles | undefined;
   let stopping = false;
@@ -43,7 +44,9 @@ async function main() {
     say('shutting down');
     await running?.stop().catch((error) => say(`stop failed: ${String(error)}`));
     await temporal?.stop().catch((error) => say(`Temporal stop failed: ${String(error)}`));
-    // Last: everything above may still write while it stops.
+    // Last: everything above may still write while it stops. A server still starting (Ctrl-C early) is
+    // waited for, so it is not left running in its own process group.
+    database ??= await databaseStarting?.catch(() => undefined);
     await database?.stop().catch((error) => say(`PostgreSQL stop failed: ${String(error)}`));
     if (database?.started) say('embedded PostgreSQL stopped');
     process.exit(code);
@@ -63,7 +66,9 @@ async function main() {
       say('serving the Temporal dev server only (ROLE=temporal); Ctrl-C to stop');
       return;
     }
-    database = await startOrConnectDatabase({ databaseUrl: process.env.DATABASE_URL });
+    databaseStarting = startOrConnectDatabase({ databaseUrl: process.env.DATABASE_URL });
+    database = await databaseStarting;
+    if (stopping) return; // Ctrl-C while it started: shutdown stops it
     say(database.description);
     const keys = roles.includes('api') ? apiKeysFromEnvOrFile() : undefined;
     running = await startRoles({
