@@ -1,7 +1,8 @@
 // `npm run rebuild -- <projection>`: empties a read model and moves its checkpoint to the start of the
 // log, then replays the log into it. Safe beside a running `npm start`: the running projection and this
 // script take turns on the checkpoint row, so no batch is applied twice or skipped.
-import { databaseUrlFromEnv, openPool } from '../engine/eventstore/database';
+import { openPool } from '../engine/eventstore/database';
+import { runningDatabaseUrl } from '../engine/postgres/target';
 import { migrate } from '../engine/eventstore/migrate';
 import { installEventSchemas } from '../engine/eventstore/upcasting';
 import { rebuildProjection } from '../engine/projections/projectionRunner';
@@ -18,7 +19,7 @@ async function main() {
     );
   }
   installEventSchemas(shopApplication.eventSchemas);
-  const url = databaseUrlFromEnv();
+  const url = await runningDatabaseUrl();
   await migrate(url, { readModels: shopApplication.readModelMigrations });
   const pool = await openPool(url);
   try {

@@ -4,7 +4,8 @@
 // safe to run beside `npm start` and to run twice. See README, "Repairing a log the relay skipped".
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { databaseUrlFromEnv, openPool } from '../engine/eventstore/database';
+import { openPool } from '../engine/eventstore/database';
+import { runningDatabaseUrl } from '../engine/postgres/target';
 import { defaultTaskQueue } from '../worker/procession';
 import { Relay } from '../engine/relay/relay';
 import { triggerSettingsFromEnv } from '../worker/settings';
@@ -20,7 +21,7 @@ async function main() {
   if (!values.from || !/^[0-9]+$/.test(values.from))
     throw new Error('Usage: npm run relay:rescan -- --from <global position> [--task-queue <queue>]');
 
-  const pool = await openPool(databaseUrlFromEnv());
+  const pool = await openPool(await runningDatabaseUrl());
   const temporal = await connectRunningTemporal();
   const connection = await Connection.connect(temporal.connectionOptions);
   try {

@@ -2,7 +2,7 @@
 // server with its Web UI; not needed with TEMPORAL_ADDRESS), `api`, `worker`, `relay`, `projections`,
 // comma-separated. With every part, it plays the demo and keeps serving until Ctrl-C.
 import { parseApiKeys } from '../api/auth';
-import { databaseUrlFromEnv } from '../engine/eventstore/database';
+import { startOrConnectDatabase, type DatabaseTarget } from '../engine/postgres/target';
 import { installTemporalRuntime } from '../engine/temporal/runtime';
 import {
   connectRunningTemporal,
@@ -33,6 +33,8 @@ async function main() {
   }
   const { temporalServer, roles } = parsed;
   installTemporalRuntime(say);
+  let database: DatabaseTarget | undefined;
+  let databaseStarting: Promise<DatabaseTarget> | undefined;
   let temporal: TemporalTarget | undefined;
   let running: RunningRoles | undefined;
   let stopping = false;
@@ -42,6 +44,11 @@ async function main() {
     say('shutting down');
     await running?.stop().catch((error) => say(`stop failed: ${String(error)}`));
     await temporal?.stop().catch((error) => say(`Temporal stop failed: ${String(error)}`));
+    // Last: everything above may still write while it stops. A server still starting (Ctrl-C early) is
+    // waited for, so it is not left running in its own process group.
+    database ??= await databaseStarting?.catch(() => undefined);
+    await database?.stop().catch((error) => say(`PostgreSQL stop failed: ${String(error)}`));
+    if (database?.started) say('embedded PostgreSQL stopped');
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown(0));
@@ -59,10 +66,14 @@ async function main() {
       say('serving the Temporal dev server only (ROLE=temporal); Ctrl-C to stop');
       return;
     }
+    databaseStarting = startOrConnectDatabase({ databaseUrl: process.env.DATABASE_URL });
+    database = await databaseStarting;
+    if (stopping) return; // Ctrl-C while it started: shutdown stops it
+    say(database.description);
     const keys = roles.includes('api') ? apiKeysFromEnvOrFile() : undefined;
     running = await startRoles({
       roles,
-      databaseUrl: databaseUrlFromEnv(),
+      databaseUrl: database.url,
       temporal,
       port: portFromEnv(),
       taskQueue: process.env.TASK_QUEUE || undefined,

@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Client, Pool, type ClientConfig, type PoolConfig } from 'pg';
+import { embeddedDatabaseUrl, embeddedPortFromEnv } from '../postgres/embeddedServer';
 
 /** A short-lived client that cannot crash the process when its server goes away mid-call. */
 function adminClient(url: string): Client {
@@ -12,8 +13,11 @@ function adminClient(url: string): Client {
 
 export const defaultDatabaseUrl = 'postgres://127.0.0.1:5432/procession';
 
+/** DATABASE_URL, with `embedded` standing for the embedded server's URL (see engine/postgres/target.ts). */
 export function databaseUrlFromEnv(): string {
-  return process.env.DATABASE_URL || defaultDatabaseUrl;
+  const url = process.env.DATABASE_URL;
+  if (url === 'embedded') return embeddedDatabaseUrl(embeddedPortFromEnv());
+  return url || defaultDatabaseUrl;
 }
 
 /**
@@ -29,13 +33,24 @@ export function connectionConfig(url: string): ClientConfig {
 /** Raised when PostgreSQL does not answer at all, with the fix in the message. */
 export class DatabaseUnreachableError extends Error {
   constructor(url: string, cause: unknown) {
+    const fix = isEmbeddedServerUrl(url)
+      ? 'The embedded PostgreSQL runs while `npm start` (with DATABASE_URL=embedded or unset) does: start that first, '
+      : 'Start it (on Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ';
     super(
       `PostgreSQL is not reachable at ${redact(url)} (${describe(cause)}). ` +
-        'Start it (on Debian: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) ' +
-        'or set DATABASE_URL to a server that runs.',
+        `${fix}or set DATABASE_URL to a server that runs.`,
       { cause },
     );
     this.name = 'DatabaseUnreachableError';
+  }
+}
+
+function isEmbeddedServerUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.hostname === '127.0.0.1' && parsed.port === String(embeddedPortFromEnv());
+  } catch {
+    return false;
   }
 }
 
@@ -122,7 +137,7 @@ export function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-function redact(url: string): string {
+export function redact(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
