@@ -87,8 +87,9 @@ async function main() {
         say(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
       },
     });
-    say(`running ${roles.join(', ')} on task queue ${running.taskQueue}`);
+    // Before "running": whoever waits for that line may scrape at once.
     if (running.metricsUrl) say(`metrics (no key) at ${running.metricsUrl}`);
+    say(`running ${roles.join(', ')} on task queue ${running.taskQueue}`);
     const adminKey = keys && adminKeyOf(keys.spec);
     if (running.apiUrl) {
       say(`HTTP API at ${running.apiUrl} (API keys from ${keys!.source})`);
