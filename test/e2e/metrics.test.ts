@@ -214,6 +214,7 @@ test('an append held open shows as a horizon stall for as long as it lasts', asy
 
 test("a running bulk task's processed and total items are gauges labelled by task and id", async () => {
   const prefix = randomUUID().slice(0, 8);
+  const beforeSeed = await scrape();
   await handleCommandBatch(
     procession.pool,
     shop,
@@ -226,6 +227,16 @@ test("a running bulk task's processed and total items are gauges labelled by tas
       metadata: { correlationId: 'seed', causationId: 'seed', actor: 'test' },
     })),
   );
+  // A batch's commands are counted one by one; the batch is timed as one.
+  const seeded = await scrape();
+  const seedDelta = (name: string, labels: Record<string, string> = {}) =>
+    valueOf(seeded, name, labels) - valueOf(beforeSeed, name, labels);
+  expect({
+    accepted: seedDelta(commands, { command: 'RegisterCustomer', outcome: 'accepted' }),
+    appended: seedDelta('procession_events_appended_total', { event_type: 'CustomerRegistered' }),
+    batches: seedDelta('procession_command_batch_duration_seconds_count'),
+  }).toEqual({ accepted: 400, appended: 400, batches: 1 });
+
   const requested = await call('POST', '/bulk/disable-all-customers', { reason: 'metrics' });
   expect(requested.status).toBe(202);
   const { bulkId } = requested.body;
@@ -234,21 +245,25 @@ test("a running bulk task's processed and total items are gauges labelled by tas
   );
   // Paused, the run stays open and its numbers hold still, so the gauges can be compared with the API.
   expect((await call('POST', `/bulk/${bulkId}/pause`)).status).toBe(202);
-  const paused = await eventually(async () => {
+  await eventually(async () => {
     const progress = await call('GET', `/bulk/${bulkId}`);
-    return progress.body.status === 'paused' ? progress.body : undefined;
+    return progress.body.status === 'paused' ? true : undefined;
   });
-  const samples = await eventually(async () => {
+  // A page already in flight when the pause arrived still lands: compare once the two agree.
+  const labels = { task: 'disable-all-customers', bulk_id: bulkId, status: 'paused' };
+  const paused = await eventually(async () => {
     const scraped = await scrape();
-    return matching(scraped, 'procession_bulk_task_total_items', { bulk_id: bulkId }).length > 0
-      ? scraped
+    const gauges = {
+      processed: valueOf(scraped, 'procession_bulk_task_processed_items', labels),
+      total: valueOf(scraped, 'procession_bulk_task_total_items', labels),
+    };
+    const { processed, total } = (await call('GET', `/bulk/${bulkId}`)).body;
+    return matching(scraped, 'procession_bulk_task_total_items', labels).length === 1 &&
+      gauges.processed === processed &&
+      gauges.total === total
+      ? { processed, total }
       : undefined;
   });
-  const labels = { task: 'disable-all-customers', bulk_id: bulkId, status: 'paused' };
-  expect({
-    processed: valueOf(samples, 'procession_bulk_task_processed_items', labels),
-    total: valueOf(samples, 'procession_bulk_task_total_items', labels),
-  }).toEqual({ processed: paused.processed, total: paused.total });
   expect(paused.total).toBeGreaterThanOrEqual(400);
 
   expect((await call('POST', `/bulk/${bulkId}/cancel`)).status).toBe(202);
