@@ -16,6 +16,7 @@ import { registerCustomerRoutes } from './routes/customers';
 import { registerGroupRoutes } from './routes/groups';
 import { registerHealthRoutes } from './routes/health';
 import { registerInventoryRoutes } from './routes/inventory';
+import { registerMetricsRoutes } from './routes/metrics';
 import { registerOrderRoutes } from './routes/orders';
 import { registerParkedEventRoutes } from './routes/parkedEvents';
 import { registerSagaRoutes } from './routes/sagas';
@@ -83,6 +84,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
     registerStreamRoutes(routes, deps);
     registerParkedEventRoutes(routes, deps);
     registerReadModelRoutes(routes, deps);
+    registerMetricsRoutes(routes, deps);
   });
   return app;
 }

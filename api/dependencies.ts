@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import type { Pool } from 'pg';
 import type { Application } from '../engine/application/application';
+import type { MetricsSource } from '../engine/metrics/exposition';
 import type { ApiKeys } from './auth';
 
 /** Everything the API talks to, handed in by whoever wires the process (it starts nothing itself). */
@@ -29,6 +30,11 @@ export interface ApiDependencies {
   temporalTimeoutMs?: number;
   /** An event append open longer than this is reported as a stall in /health (default 5000). */
   stallWarningMs?: number;
+  /**
+   * What GET /metrics serves: this process's registry and the deployment's gauges. By default the gauges
+   * read from `pool` only (no bulk-task progress, which needs the saga task queue).
+   */
+  metrics?: MetricsSource;
   /** Passed to fastify; off by default so tests stay quiet. */
   logger?: FastifyServerOptions['logger'];
 }

@@ -15,9 +15,11 @@ import { adminKeyOf, apiKeysFromEnvOrFile } from './apiKeyFile';
 import { processRoles, startRoles, type RunningRoles } from './roles';
 import {
   bodyLimitFromEnv,
+  metricsListenerFromEnv,
   parseRoleList,
   portFromEnv,
   rateLimitFromEnv,
+  temporalMetricsAddressFromEnv,
   triggerSettingsFromEnv,
 } from './settings';
 
@@ -25,14 +27,19 @@ const say = (line: string) => console.log(`[procession] ${line}`);
 
 async function main() {
   let parsed: ReturnType<typeof parseRoleList>;
+  let metricsListener: ReturnType<typeof metricsListenerFromEnv>;
+  let temporalMetrics: string | undefined;
   try {
     parsed = parseRoleList(process.env.ROLE);
+    metricsListener = metricsListenerFromEnv();
+    temporalMetrics = temporalMetricsAddressFromEnv();
   } catch (error) {
     say((error as Error).message);
     process.exit(2);
   }
   const { temporalServer, roles } = parsed;
-  installTemporalRuntime(say);
+  installTemporalRuntime(say, { metricsBindAddress: temporalMetrics });
+  if (temporalMetrics) say(`Temporal SDK metrics at http://${temporalMetrics}/metrics`);
   let database: DatabaseTarget | undefined;
   let databaseStarting: Promise<DatabaseTarget> | undefined;
   let temporal: TemporalTarget | undefined;
@@ -84,11 +91,15 @@ async function main() {
       apiKeys: keys && parseApiKeys(keys.spec),
       rateLimitPerMinute: rateLimitFromEnv(),
       bodyLimitBytes: bodyLimitFromEnv(),
+      metricsPort: metricsListener?.port,
+      metricsHost: metricsListener?.host,
       log: (message, fields) => {
         if (message === 'delivered') return; // one per event: too chatty for a console
         say(`${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
       },
     });
+    // Before "running": whoever waits for that line may scrape at once.
+    if (running.metricsUrl) say(`metrics (no key) at ${running.metricsUrl}`);
     say(`running ${roles.join(', ')} on task queue ${running.taskQueue}`);
     const adminKey = keys && adminKeyOf(keys.spec);
     if (running.apiUrl) {

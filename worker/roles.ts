@@ -8,6 +8,9 @@ import type { Application } from '../engine/application/application';
 import { createSagaWorker } from '../engine/application/sagaWorker';
 import { ensureDatabaseExists, openPool } from '../engine/eventstore/database';
 import { migrate } from '../engine/eventstore/migrate';
+import { createDeploymentMetrics } from '../engine/metrics/deploymentMetrics';
+import { metricsSource, startMetricsListener } from '../engine/metrics/exposition';
+import { collectNodeMetrics, processRegistry } from '../engine/metrics/processRegistry';
 import type { LogSubscription } from '../engine/eventstore/subscription';
 import { installEventSchemas } from '../engine/eventstore/upcasting';
 import { runProjection } from '../engine/projections/projectionRunner';
@@ -35,6 +38,9 @@ export interface RolesOptions {
   rateLimitPerMinute?: number;
   bodyLimitBytes?: number;
   pollIntervalMs?: number;
+  /** METRICS_PORT: a key-less GET /metrics listener of its own (0 picks a free port); omitted, none. */
+  metricsPort?: number;
+  metricsHost?: string;
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -46,6 +52,8 @@ export interface RunningRoles {
   client: Client;
   app?: FastifyInstance;
   apiUrl?: string;
+  /** The key-less metrics listener's address, when metricsPort was given. */
+  metricsUrl?: string;
   worker?: Worker;
   relay?: Relay;
   projections: LogSubscription[];
@@ -78,6 +86,11 @@ export async function startRoles(options: RolesOptions): Promise<RunningRoles> {
   const { connectionOptions, namespace } = options.temporal;
   const connection = await Connection.connect(connectionOptions);
   const client = new Client({ connection, namespace });
+  collectNodeMetrics();
+  const metrics = metricsSource([
+    processRegistry,
+    createDeploymentMetrics({ pool, bulkTasks: { client, taskQueue } }),
+  ]);
 
   let nativeConnection: NativeConnection | undefined;
   let worker: Worker | undefined;
@@ -136,15 +149,22 @@ export async function startRoles(options: RolesOptions): Promise<RunningRoles> {
       rateLimitPerMinute: options.rateLimitPerMinute,
       bodyLimitBytes: options.bodyLimitBytes,
       temporal: { client, namespace, uiUrl: options.temporal.uiUrl },
+      metrics,
     });
     if (options.port !== undefined)
       apiUrl = await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
     else await app.ready();
   }
 
+  const metricsListener =
+    options.metricsPort === undefined
+      ? undefined
+      : await startMetricsListener(metrics, options.metricsPort, options.metricsHost);
+
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      await metricsListener?.close();
       await app?.close();
       await relay?.stop();
       await Promise.all(projections.map((projection) => projection.stop()));
@@ -155,5 +175,17 @@ export async function startRoles(options: RolesOptions): Promise<RunningRoles> {
       await pool.end();
     })());
 
-  return { roles: options.roles, pool, client, app, apiUrl, worker, relay, projections, taskQueue, stop };
+  return {
+    roles: options.roles,
+    pool,
+    client,
+    app,
+    apiUrl,
+    metricsUrl: metricsListener?.url,
+    worker,
+    relay,
+    projections,
+    taskQueue,
+    stop,
+  };
 }

@@ -42,11 +42,30 @@ export function parseRoleList(spec = 'all'): { temporalServer: boolean; roles: P
 }
 
 export function portFromEnv(): number {
-  const raw = process.env.PORT ?? '3000';
+  return portNumber('PORT', process.env.PORT ?? '3000');
+}
+
+function portNumber(name: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0 || value > 65535)
-    throw new Error(`PORT=${raw} is not a port number.`);
+    throw new Error(`${name}=${raw} is not a port number.`);
   return value;
+}
+
+/** METRICS_PORT: this process's own key-less /metrics listener, on METRICS_HOST (default loopback). */
+export function metricsListenerFromEnv(): { port: number; host: string } | undefined {
+  const raw = process.env.METRICS_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  return { port: portNumber('METRICS_PORT', raw), host: process.env.METRICS_HOST || '127.0.0.1' };
+}
+
+/** TEMPORAL_METRICS_PORT: where the Temporal SDK's Prometheus exporter listens (on METRICS_HOST). */
+export function temporalMetricsAddressFromEnv(): string | undefined {
+  const raw = process.env.TEMPORAL_METRICS_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  const port = portNumber('TEMPORAL_METRICS_PORT', raw);
+  const host = process.env.METRICS_HOST || '127.0.0.1';
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
 /** RATE_LIMIT_PER_MINUTE requests per API key (default 6000; 0 turns the limit off). */

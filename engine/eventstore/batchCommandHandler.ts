@@ -12,6 +12,14 @@ import {
   type CommandEnvelope,
   type CommandResult,
 } from './commandEnvelope';
+import {
+  commandLabel,
+  countAppended,
+  countCommand,
+  outcomeOfFailure,
+  secondsSince,
+  timeCommandBatch,
+} from '../metrics/commandMetrics';
 import { findProcessedCommands, recordProcessedCommands } from './processedCommands';
 import type { AnyAggregate } from '../aggregate/aggregate';
 import { readStreams } from './readStream';
@@ -33,6 +41,38 @@ export async function handleCommandBatch(
   registry: AggregateRegistry,
   envelopes: readonly CommandEnvelope[],
   now: () => Date = () => new Date(),
+): Promise<BatchOutcome[]> {
+  const started = process.hrtime.bigint();
+  // Commands settled one by one go through handleCommand, which counts them itself.
+  const settledAlone = new Set<string>();
+  const label = (envelope: CommandEnvelope) => commandLabel(registry, envelope.command.type);
+  try {
+    const outcomes = await decideAndAppendAll(pool, registry, envelopes, now, settledAlone);
+    outcomes.forEach((outcome, index) => {
+      if (settledAlone.has(outcome.commandId)) return;
+      const kind = outcome.ok
+        ? outcome.result.duplicate
+          ? 'duplicate'
+          : 'accepted'
+        : outcomeOfFailure(outcome.error);
+      countCommand(label(envelopes[index]!), kind);
+    });
+    return outcomes;
+  } catch (error) {
+    for (const envelope of envelopes)
+      if (!settledAlone.has(envelope.commandId)) countCommand(label(envelope), 'error');
+    throw error;
+  } finally {
+    timeCommandBatch(secondsSince(started));
+  }
+}
+
+async function decideAndAppendAll(
+  pool: Pool,
+  registry: AggregateRegistry,
+  envelopes: readonly CommandEnvelope[],
+  now: () => Date,
+  settledAlone: Set<string>,
 ): Promise<BatchOutcome[]> {
   const outcomes = new Map<string, BatchOutcome>();
   const routed = envelopes.map((envelope) => {
@@ -94,7 +134,7 @@ export async function handleCommandBatch(
     }
   }
 
-  const retryOneByOne = await inAppendTransaction(pool, async (client) => {
+  const { settleAlone: retryOneByOne, committedTypes } = await inAppendTransaction(pool, async (client) => {
     const { positions, conflicted } = await insertAll(client, decided);
     const appended = decided.filter((item) => !conflicted.has(item.streamId));
     const results = new Map(
@@ -129,19 +169,21 @@ export async function handleCommandBatch(
     );
     if (retracted.length > 0)
       await client.query('delete from events where event_id = any($1::uuid[])', [retracted]);
-    for (const item of appended) {
-      if (!recorded.has(item.envelope.commandId)) continue;
+    const kept = appended.filter((item) => recorded.has(item.envelope.commandId));
+    for (const item of kept) {
       outcomes.set(item.envelope.commandId, {
         commandId: item.envelope.commandId,
         ok: true,
         result: { ...results.get(item.envelope.commandId)!, duplicate: false },
       });
     }
-    return settleAlone;
+    return { settleAlone, committedTypes: kept.flatMap((item) => item.newEvents.map((event) => event.type)) };
   });
-  if (decided.some((item) => item.newEvents.length > 0)) notifierFor(pool).committed();
+  if (committedTypes.length > 0) notifierFor(pool).committed();
+  countAppended(committedTypes);
 
   for (const item of retryOneByOne) {
+    settledAlone.add(item.envelope.commandId);
     try {
       const result = await handleCommand(pool, registry, item.envelope);
       outcomes.set(item.envelope.commandId, { commandId: item.envelope.commandId, ok: true, result });

@@ -10,6 +10,13 @@ import {
   type CommandResult,
 } from './commandEnvelope';
 import { beginAndRead, writeAndCommit } from './commandStatements';
+import {
+  commandLabel,
+  countAppended,
+  countCommand,
+  outcomeOfFailure,
+  secondsSince,
+} from '../metrics/commandMetrics';
 import { notifierFor } from './notifier';
 import type { EventMetadata } from './types';
 
@@ -32,6 +39,24 @@ export async function handleCommand(
   registry: AggregateRegistry,
   envelope: CommandEnvelope,
   options: CommandHandlerOptions = {},
+): Promise<CommandResult> {
+  const started = process.hrtime.bigint();
+  const command = commandLabel(registry, envelope.command.type);
+  try {
+    const result = await decideAndAppend(pool, registry, envelope, options);
+    countCommand(command, result.duplicate ? 'duplicate' : 'accepted', secondsSince(started));
+    return result;
+  } catch (error) {
+    countCommand(command, outcomeOfFailure(error), secondsSince(started));
+    throw error;
+  }
+}
+
+async function decideAndAppend(
+  pool: Pool,
+  registry: AggregateRegistry,
+  envelope: CommandEnvelope,
+  options: CommandHandlerOptions,
 ): Promise<CommandResult> {
   const aggregate = registry.aggregateFor(envelope.command);
   const streamId = registry.streamIdFor(envelope.command);
@@ -75,6 +100,7 @@ export async function handleCommand(
       open = false;
       client.release();
       if (events.length > 0) notifierFor(pool).committed();
+      countAppended(events.map((event) => event.type));
       return { ...result, position, duplicate: false };
     } catch (error) {
       if (open) await rollback(client, error);

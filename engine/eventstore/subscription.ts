@@ -15,6 +15,8 @@ export interface SubscriptionOptions {
    * the handler returns: a crash in between re-delivers the batch (at-least-once).
    */
   handleBatch(events: StoredEvent[], client: PoolClient | undefined): Promise<void>;
+  /** Told once a batch and the checkpoint after it are saved (committed, with `transactional`). */
+  onBatchDone?(events: StoredEvent[]): void;
   transactional: boolean;
   batchSize?: number;
   /** Read events without their metadata (`metadata` is then null): for handlers that do not look at it. */
@@ -128,7 +130,8 @@ export class LogSubscription {
   private async processOneBatch(): Promise<number> {
     const { subscriptionId, batchSize = 100 } = this.options;
     if (this.options.transactional) {
-      return inTransaction(this.pool, async (client) => {
+      let handled: StoredEvent[] = [];
+      const count = await inTransaction(this.pool, async (client) => {
         const checkpoint = await loadCheckpointForUpdate(client, subscriptionId);
         // Events below the horizon never change, so a batch read outside this transaction is the batch
         // this transaction would read, as long as it starts at the checkpoint the row lock now holds.
@@ -148,14 +151,18 @@ export class LogSubscription {
         }
         await this.options.handleBatch(events, client);
         await saveCheckpoint(client, subscriptionId, last);
+        handled = events;
         return events.length;
       });
+      if (count > 0) this.options.onBatchDone?.(handled);
+      return count;
     }
     const checkpoint = await loadCheckpoint(this.pool, subscriptionId);
     const events = await readLogAfter(this.pool, checkpoint, batchSize, this.readOptions);
     if (events.length === 0) return 0;
     await this.options.handleBatch(events, undefined);
     await saveCheckpoint(this.pool, subscriptionId, positionOf(events[events.length - 1]!));
+    this.options.onBatchDone?.(events);
     return events.length;
   }
 

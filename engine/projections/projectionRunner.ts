@@ -5,6 +5,7 @@ import type { HeldBy } from '../eventstore/horizon';
 import { resetCheckpointAndTruncate } from '../eventstore/projectionTables';
 import { LogSubscription } from '../eventstore/subscription';
 import type { LogPosition, Queryable } from '../eventstore/types';
+import { countProjected } from '../metrics/projectionMetrics';
 import type { Projection } from './projection';
 
 export interface ProjectionRunOptions {
@@ -35,6 +36,8 @@ export function runProjection(pool: Pool, projection: Projection, options: Proje
       const relevant = events.filter((event) => handled.has(event.type));
       if (relevant.length > 0) await projection.apply(client!, relevant);
     },
+    onBatchDone: (events) =>
+      countProjected(projection.name, events.filter((event) => handled.has(event.type)).length),
     pollIntervalMs: options.pollIntervalMs,
     onError: options.onError,
     onLeadershipChange: options.onLeadershipChange,

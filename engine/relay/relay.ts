@@ -6,6 +6,7 @@ import { LogSubscription } from '../eventstore/subscription';
 import { loadCheckpoint } from '../eventstore/checkpoints';
 import { readCommittedRange } from '../eventstore/readCommittedRange';
 import type { LogPosition, StoredEvent } from '../eventstore/types';
+import { countDelivery, observeRelayLag } from '../metrics/relayMetrics';
 import { AggregateId, CorrelationId, SagaType } from '../saga/searchAttributes';
 import type { SagaDelivery, Trigger } from './trigger';
 
@@ -116,7 +117,7 @@ export class Relay<Settings = unknown> {
       if (events.length === 0) return report;
       for (const event of events) {
         for (const trigger of this.triggersFor(event.type)) {
-          const outcome = await this.deliver(event, trigger, { recordIgnored: false });
+          const outcome = await this.deliver(event, trigger, { recordIgnored: false, rescan: true });
           if (outcome === 'ignored') report.alreadyFinished++;
           else report[outcome]++;
         }
@@ -163,11 +164,29 @@ export class Relay<Settings = unknown> {
     }
   }
 
-  /** `recordIgnored: false` keeps a rescan from filling ignored_deliveries with every finished saga. */
+  /**
+   * `recordIgnored: false` keeps a rescan from filling ignored_deliveries with every finished saga;
+   * `rescan` keeps its redeliveries of old events out of the relay-lag histogram.
+   */
   async deliver(
     event: StoredEvent,
     trigger: Trigger<Settings>,
-    options: { recordIgnored?: boolean } = {},
+    options: { recordIgnored?: boolean; rescan?: boolean } = {},
+  ): Promise<DeliveryOutcome> {
+    try {
+      const outcome = await this.attemptDelivery(event, trigger, options);
+      countDelivery(trigger.name, outcome);
+      return outcome;
+    } catch (error) {
+      countDelivery(trigger.name, 'error');
+      throw error;
+    }
+  }
+
+  private async attemptDelivery(
+    event: StoredEvent,
+    trigger: Trigger<Settings>,
+    options: { recordIgnored?: boolean; rescan?: boolean },
   ): Promise<DeliveryOutcome> {
     const maxAttempts = this.options.maxAttempts ?? 5;
     let lastError: unknown;
@@ -192,6 +211,7 @@ export class Relay<Settings = unknown> {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         await this.send(delivery, event);
+        if (!options.rescan) observeRelayLag(trigger.name, event.recordedAt);
         return 'delivered';
       } catch (error) {
         if (error instanceof WorkflowExecutionAlreadyStartedError) {

@@ -1,4 +1,4 @@
-import { parseRoleList } from '../../worker/settings';
+import { metricsListenerFromEnv, parseRoleList, temporalMetricsAddressFromEnv } from '../../worker/settings';
 import { adminKeyOf, apiKeysFromEnvOrFile } from '../../worker/apiKeyFile';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -56,4 +56,25 @@ test('without API_KEYS an admin key is created once in the file and kept', () =>
     expect(apiKeysFromEnvOrFile(file)).toEqual({ spec: 'viewer:vvvvvvvvvvvvvvvv1', source: 'API_KEYS' });
   });
   fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('METRICS_PORT and TEMPORAL_METRICS_PORT are optional ports on METRICS_HOST; a bad one is refused by name', () => {
+  withEnv('METRICS_PORT', undefined, () => expect(metricsListenerFromEnv()).toBeUndefined());
+  withEnv('METRICS_PORT', '9464', () =>
+    withEnv('METRICS_HOST', undefined, () =>
+      expect(metricsListenerFromEnv()).toEqual({ port: 9464, host: '127.0.0.1' }),
+    ),
+  );
+  withEnv('METRICS_PORT', 'http', () =>
+    expect(() => metricsListenerFromEnv()).toThrow('METRICS_PORT=http is not a port number.'),
+  );
+  withEnv('TEMPORAL_METRICS_PORT', undefined, () => expect(temporalMetricsAddressFromEnv()).toBeUndefined());
+  withEnv('TEMPORAL_METRICS_PORT', '9465', () =>
+    withEnv('METRICS_HOST', '0.0.0.0', () => expect(temporalMetricsAddressFromEnv()).toBe('0.0.0.0:9465')),
+  );
+  withEnv('TEMPORAL_METRICS_PORT', '70000', () =>
+    expect(() => temporalMetricsAddressFromEnv()).toThrow(
+      'TEMPORAL_METRICS_PORT=70000 is not a port number.',
+    ),
+  );
 });
