@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
+import { installOpenApi } from './openApi';
 import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
 import { registerBulkRoutes } from './routes/bulk';
@@ -70,6 +71,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
       }),
     });
   }
+  installOpenApi(app);
   // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
   void app.register(async (routes) => {
     registerHealthRoutes(routes, deps);
