@@ -9,6 +9,7 @@ import rateLimit from '@fastify/rate-limit';
 import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
+import { installDryRun } from './dryRun';
 import { installOpenApi } from './openApi';
 import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
@@ -71,6 +72,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
       }),
     });
   }
+  installDryRun(app);
   installOpenApi(app);
   // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
   void app.register(async (routes) => {

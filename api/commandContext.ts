@@ -3,6 +3,8 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CommandOfType, CommandType, DomainCommand } from '../domain/registry';
 import type { CommandEnvelope, CommandResult } from '../engine/eventstore/commandEnvelope';
 import { handleCommand } from '../engine/eventstore/commandHandler';
+import { previewCommand } from '../engine/eventstore/commandPreview';
+import { Answered } from './answered';
 import type { ApiDependencies } from './dependencies';
 
 /** Headers every command route accepts; all optional. */
@@ -77,6 +79,11 @@ export function envelopeFor<Command extends DomainCommand>(
   };
 }
 
+/** `?dryRun=true`, which every command route takes (see dryRun.ts). */
+export function isDryRun(request: FastifyRequest): boolean {
+  return (request.query as { dryRun?: string } | undefined)?.dryRun === 'true';
+}
+
 /** Lets a client tell a replayed answer from a fresh one; the body is the same either way. */
 export function markReplay(response: FastifyReply, result: Pick<CommandResult, 'duplicate'>): void {
   if (result.duplicate) response.header('idempotent-replayed', 'true');
@@ -92,6 +99,11 @@ export async function sendCommand(
   response: FastifyReply,
   command: DomainCommand,
 ): Promise<CommandResult> {
+  // The route's own work ends here on a dry run: the preview is its answer (see dryRun.ts).
+  if (isDryRun(request)) {
+    const preview = await previewCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
+    throw new Answered(200, { dryRun: true, ...preview });
+  }
   const result = await handleCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
   markReplay(response, result);
   return result;

@@ -11,7 +11,18 @@ import {
   progressView,
   type BulkProgressView,
 } from '../bulkProgress';
-import { commandHeaders, sendCommand, newAggregateId, type CommandHeaders } from '../commandContext';
+import { Type } from 'typebox';
+import { bulkSampleSize, previewBulkTask } from '../../engine/bulk/bulkPreview';
+import { readableLogHead } from '../../engine/eventstore/logHead';
+import { logStart } from '../../engine/eventstore/types';
+import {
+  commandHeaders,
+  isDryRun,
+  newAggregateId,
+  sendCommand,
+  type CommandHeaders,
+} from '../commandContext';
+import { awaitReadModel } from '../readYourWrites';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, id, idParams, logPosition, strictObject, uiLink } from '../schemas';
@@ -27,6 +38,18 @@ const accepted = {
   },
   required: ['bulkId', 'workflowId', 'uiUrl', 'position'],
 } as const;
+
+/** A bulk task's dry run: how many items a run requested now would visit, and the first of them. */
+const bulkPreview = Type.Object(
+  {
+    dryRun: Type.Literal(true),
+    task: Type.String(),
+    asOf: Type.Object({ transactionId: Type.String(), globalPosition: Type.String() }),
+    count: Type.Integer({ minimum: 0 }),
+    sample: Type.Array(Type.String(), { maxItems: bulkSampleSize }),
+  },
+  { description: 'Dry run (?dryRun=true): nothing was written and no run was started' },
+);
 
 const taskView = {
   type: 'object',
@@ -86,6 +109,13 @@ async function requestTask(
   request: FastifyRequest<{ Headers: CommandHeaders; Body: Record<string, unknown> }>,
   response: FastifyReply,
 ) {
+  if (isDryRun(request)) {
+    const asOf = (await readableLogHead(deps.pool)) ?? logStart;
+    // As a real run does, count only once the read model has reached the request.
+    await awaitReadModel(deps, task.items.readModel, { minPosition: asOf.globalPosition });
+    const preview = await previewBulkTask(deps.pool, task, request.body, asOf);
+    return response.code(200).send({ dryRun: true, task: task.name, ...preview });
+  }
   const bulkId = newAggregateId(request, 'bulk');
   // The item set is fixed by where this request lands in the log, so the command is the same on every
   // retry with the same key and the command id makes it idempotent.
@@ -133,7 +163,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
     app.post<{ Headers: CommandHeaders; Body: Record<string, unknown> }>(
       `/bulk/${task.name}`,
       {
-        config: { access: 'admin' },
+        config: { access: 'admin', dryRun: bulkPreview },
         schema: {
           headers: commandHeaders,
           body: task.params,
@@ -148,8 +178,8 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   app.post<{ Params: { task: string } }>(
     '/bulk/:task',
     {
-      // Any body: the answer is the same 404 whatever was sent.
-      config: { access: 'admin', anyBody: true },
+      // Any body, and a dry run too: the answer is the same 404 whatever was sent.
+      config: { access: 'admin', anyBody: true, dryRun: bulkPreview },
       schema: { params: strictObject({ task: id }, ['task']), response: errorResponses },
     },
     async (request) => {
