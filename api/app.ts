@@ -6,6 +6,7 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
@@ -75,7 +76,8 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
   installDryRun(app);
   installOpenApi(app);
   // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
-  void app.register(async (routes) => {
+  void app.register(async (plugin) => {
+    const routes = plugin.withTypeProvider<TypeBoxTypeProvider>();
     registerHealthRoutes(routes, deps);
     registerCustomerRoutes(routes, deps);
     registerInventoryRoutes(routes, deps);

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { BulkTask } from '../../engine/bulk/bulkTask';
 import type { BulkTaskState } from '../../engine/bulk/bulkTaskAggregate';
 import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../engine/bulk/contract';
@@ -11,7 +11,7 @@ import {
   progressView,
   type BulkProgressView,
 } from '../bulkProgress';
-import { Type } from 'typebox';
+import { Type, type TSchema } from 'typebox';
 import { bulkSampleSize, previewBulkTask } from '../../engine/bulk/bulkPreview';
 import { readableLogHead } from '../../engine/eventstore/logHead';
 import { logStart } from '../../engine/eventstore/types';
@@ -21,12 +21,14 @@ import {
   newAggregateId,
   sendCommand,
   type CommandHeaders,
+  type CommandRequest,
 } from '../commandContext';
 import { awaitReadModel } from '../readYourWrites';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, id, idParams, logPosition, strictObject, uiLink } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
+import type { TypedApp } from '../typedApp';
 
 const accepted = {
   type: 'object',
@@ -58,10 +60,11 @@ const taskView = {
     title: { type: 'string' },
     description: { type: 'string' },
     route: { type: 'string' },
-    params: { type: 'object', additionalProperties: true },
+    // The task's parameter schema itself: a JSON schema, whatever it says.
+    params: Type.Unsafe<TSchema>({ type: 'object', additionalProperties: true }),
   },
   required: ['name', 'title', 'description', 'route', 'params'],
-} as const;
+};
 
 async function signalBulk(
   deps: ApiDependencies,
@@ -106,7 +109,7 @@ async function signalBulk(
 async function requestTask(
   deps: ApiDependencies,
   task: BulkTask,
-  request: FastifyRequest<{ Headers: CommandHeaders; Body: Record<string, unknown> }>,
+  request: CommandRequest & { body: Record<string, unknown> },
   response: FastifyReply,
 ) {
   if (isDryRun(request)) {
@@ -131,7 +134,7 @@ async function requestTask(
  * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
  * schema) and the routes every run shares: progress, pause, resume, cancel.
  */
-export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
   const { bulkTasks } = deps.application;
 
   app.get(
@@ -160,6 +163,8 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   );
 
   for (const task of bulkTasks) {
+    // The task's parameter schema is known only at run time, so the body type is stated; stating it
+    // turns off inference for the whole route, so the headers take theirs from their schema by name.
     app.post<{ Headers: CommandHeaders; Body: Record<string, unknown> }>(
       `/bulk/${task.name}`,
       {
@@ -175,12 +180,12 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   }
 
   // Static routes win over this one: it only answers for a name no task has.
-  app.post<{ Params: { task: string } }>(
+  app.post(
     '/bulk/:task',
     {
       // Any body, and a dry run too: the answer is the same 404 whatever was sent.
       config: { access: 'admin', anyBody: true, dryRun: bulkPreview },
-      schema: { params: strictObject({ task: id }, ['task']), response: errorResponses },
+      schema: { params: strictObject({ task: id }), response: errorResponses },
     },
     async (request) => {
       throw new ApiError(404, 'UnknownBulkTask', `There is no bulk task named '${request.params.task}'`, {
@@ -190,7 +195,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
     },
   );
 
-  app.get<{ Params: { bulkId: string } }>(
+  app.get(
     '/bulk/:bulkId',
     { schema: { params: idParams('bulkId'), response: { 200: progressView, ...errorResponses } } },
     (request) => currentProgress(deps, request.params.bulkId),
@@ -198,7 +203,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
 
   const signals = { pause: pauseBulkSignal, resume: resumeBulkSignal, cancel: cancelBulkSignal };
   for (const [action, signal] of Object.entries(signals)) {
-    app.post<{ Params: { bulkId: string } }>(
+    app.post(
       `/bulk/:bulkId/${action}`,
       {
         config: { access: 'admin' },
