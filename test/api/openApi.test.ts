@@ -76,6 +76,30 @@ test("a bulk task's parameters are documented as its request body", async () => 
   });
 });
 
+test('every command route documents ?dryRun and its preview answer', async () => {
+  const document = await openApiDocument();
+  // Command routes are the ones that take the command headers (Idempotency-Key, X-Correlation-Id).
+  const commandRoutes = registered.filter(
+    (route) => (route.schema as { headers?: unknown } | undefined)?.headers !== undefined,
+  );
+  expect(commandRoutes.map((route) => route.url)).toEqual(
+    expect.arrayContaining(['/customers', '/orders', '/inventory/:sku/receive', '/bulk/enable-customers']),
+  );
+  for (const route of commandRoutes) {
+    const operation = document.paths[route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')].post;
+    expect(operation.parameters).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          in: 'query',
+          name: 'dryRun',
+          schema: { enum: ['true', 'false'] },
+        }),
+      ]),
+    );
+    expect(JSON.stringify(operation.responses['200'])).toContain('Dry run (?dryRun=true)');
+  }
+});
+
 test('Swagger UI is served at /docs without a key', async () => {
   const response = await send(app, { method: 'GET', url: '/docs', headers: { authorization: '' } });
   expect(response.statusCode).toBe(200);
