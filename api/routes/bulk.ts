@@ -113,10 +113,11 @@ async function requestTask(
   response: FastifyReply,
 ) {
   if (isDryRun(request)) {
-    const asOf = (await readableLogHead(deps.pool)) ?? logStart;
-    // As a real run does, count only once the read model has reached the request.
-    await awaitReadModel(deps, task.items.readModel, { minPosition: asOf.globalPosition });
-    const preview = await previewBulkTask(deps.pool, task, request.body, asOf);
+    const head = await readableLogHead(deps.pool);
+    // As a real run does, count only once the read model has reached the request (an empty log has
+    // nothing to reach).
+    if (head) await awaitReadModel(deps, task.items.readModel, { minPosition: head.globalPosition });
+    const preview = await previewBulkTask(deps.pool, task, request.body, head ?? logStart);
     return response.code(200).send({ dryRun: true, task: task.name, ...preview });
   }
   const bulkId = newAggregateId(request, 'bulk');

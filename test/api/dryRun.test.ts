@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { handleCommand } from '../../engine/eventstore/commandHandler';
 import { shop } from '../../domain/registry';
-import { startApiTest, type ApiRequest, type ApiTest } from './apiHarness';
+import { createTestDatabase } from '../harness/database';
+import { send, startApiTest, type ApiRequest, type ApiTest } from './apiHarness';
 
 // ?dryRun=true: what the call would do, decided exactly as the real call decides it, and nothing written.
 let api: ApiTest;
@@ -171,6 +172,22 @@ describe('POST /bulk/<task>?dryRun=true', () => {
     expect(sample).toEqual(everyone.rows.slice(0, 20).map((row) => row.customer_id));
     // No RequestBulkTask command, so no BulkTaskRequested event for the relay to start a run from.
     expect(await api.writes()).toEqual(before);
+  });
+
+  test('on an empty log: nothing to visit', async () => {
+    const empty = await createTestDatabase();
+    try {
+      const app = api.appWith({ pool: empty.pool });
+      const response = await send(app, {
+        method: 'POST',
+        url: '/bulk/disable-all-customers?dryRun=true',
+        payload: { reason: 'compliance sweep' },
+      });
+      expect([response.statusCode, response.json().count, response.json().sample]).toEqual([200, 0, []]);
+      await app.close();
+    } finally {
+      await empty.drop();
+    }
   });
 
   test('parameters are validated as for the real request', async () => {
