@@ -13,6 +13,22 @@ function accessOf(route: RouteOptions): Access {
   return configured ?? (methods.every((method) => method === 'GET') ? 'viewer' : 'operator');
 }
 
+const successDescriptions: Record<string, string> = {
+  200: 'OK',
+  201: 'Created',
+  202: 'Accepted: what it started goes on after the answer',
+};
+
+/** Responses with a description each: the document requires one, and "Default Response" tells nothing. */
+function describedResponses(responses: unknown) {
+  return Object.fromEntries(
+    Object.entries(responses as Record<string, { description?: string }>).map(([code, response]) => [
+      code,
+      response.description ? response : { ...response, description: successDescriptions[code] ?? code },
+    ]),
+  );
+}
+
 /** The route's schema as the document shows it: with its key requirement, stated and in words. */
 function documented({
   schema = {},
@@ -29,7 +45,12 @@ function documented({
   const description = [schema.description, needs].filter(Boolean).join('\n\n');
   return {
     url,
-    schema: { ...schema, description, security: access === 'public' ? [] : [{ [securityScheme]: [] }] },
+    schema: {
+      ...schema,
+      description,
+      ...(schema.response === undefined ? {} : { response: describedResponses(schema.response) }),
+      security: access === 'public' ? [] : [{ [securityScheme]: [] }],
+    },
   };
 }
 

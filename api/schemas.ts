@@ -68,17 +68,24 @@ export const dateTime = Type.Unsafe<Date | string>(Type.String({ format: 'date-t
 export const nullable = <Schema extends TSchema>(schema: Schema) => Type.Union([schema, Type.Null()]);
 export const nullableString = nullable(Type.String());
 
-export const errorBody = Type.Object(
-  {
-    error: Type.String({ description: 'A machine-readable code, e.g. ValidationFailed, CustomerNotFound' }),
-    message: Type.String({ description: 'What is wrong, in words' }),
-    details: Type.Optional(Type.Unknown()),
-  },
-  { description: 'Every error reply has this shape' },
-);
+const errorProperties = {
+  error: Type.String({ description: 'A machine-readable code, e.g. ValidationFailed, CustomerNotFound' }),
+  message: Type.String({ description: 'What is wrong, in words' }),
+  details: Type.Optional(Type.Unknown()),
+};
 
 /** Error replies go through the serializer too; every route declares their shape. */
-export const errorResponses = { '4xx': errorBody, '5xx': errorBody } as const;
+export const errorResponses = {
+  '4xx': Type.Object(errorProperties, {
+    description:
+      'Refused, nothing written: invalid input (400), no or an unknown key (401), a role too low (403), ' +
+      'not found (404), a business rule or a conflict (409), too large (413), rate limited (429)',
+  }),
+  '5xx': Type.Object(errorProperties, {
+    description:
+      'A dependency is down (503: PostgreSQL, Temporal, a read model behind) or an unexpected failure (500)',
+  }),
+} as const;
 
 export const uiLink = nullableString;
 
