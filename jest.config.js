@@ -1,4 +1,6 @@
 // @ts-check
+const swc = ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }];
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -7,10 +9,12 @@ module.exports = {
   // The fault scenarios run with `npm run test:faults` (jest.faults.config.js).
   testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
   transform: {
-    '^.+\\.(ts|mjs)$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+    '^.+\\.(ts|mjs)$': swc,
+    '/node_modules/content-disposition/.+\\.js$': swc,
   },
-  // typebox ships ES modules only; jest's CommonJS loader needs them compiled like the project's own code.
-  transformIgnorePatterns: ['/node_modules/(?!typebox/)'],
+  // typebox and content-disposition (under @fastify/static, which serves Swagger UI) ship ES modules
+  // only; jest's CommonJS loader needs them compiled like the project's own code.
+  transformIgnorePatterns: ['/node_modules/(?!typebox/|content-disposition/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   setupFiles: ['<rootDir>/test/harness/quietTemporalLogs.ts'],
   globalSetup: '<rootDir>/test/harness/globalSetup.ts',

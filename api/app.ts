@@ -6,9 +6,12 @@ import Fastify, {
   type FastifyRequest,
 } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
+import { installDryRun } from './dryRun';
+import { installOpenApi } from './openApi';
 import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
 import { registerBulkRoutes } from './routes/bulk';
@@ -71,8 +74,11 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
       }),
     });
   }
+  installDryRun(app);
+  installOpenApi(app);
   // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
-  void app.register(async (routes) => {
+  void app.register(async (plugin) => {
+    const routes = plugin.withTypeProvider<TypeBoxTypeProvider>();
     registerHealthRoutes(routes, deps);
     registerCustomerRoutes(routes, deps);
     registerInventoryRoutes(routes, deps);

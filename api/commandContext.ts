@@ -1,36 +1,32 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { CommandOfType, CommandType, DomainCommand } from '../domain/registry';
+import { Type, type Static } from 'typebox';
+import type { DomainCommand } from '../domain/registry';
 import type { CommandEnvelope, CommandResult } from '../engine/eventstore/commandEnvelope';
 import { handleCommand } from '../engine/eventstore/commandHandler';
+import { previewCommand } from '../engine/eventstore/commandPreview';
+import { Answered } from './answered';
 import type { ApiDependencies } from './dependencies';
 
-/** Headers every command route accepts; all optional. */
-export interface CommandHeaders {
-  'idempotency-key'?: string;
-  'x-correlation-id'?: string;
-}
+/** Headers every command route accepts; all optional. Not strict: a request carries many others. */
+export const commandHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'A retry with the same key appends nothing and answers the first result',
+    }),
+  ),
+  'x-correlation-id': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
 
-export const commandHeaders = {
-  type: 'object',
-  properties: {
-    'idempotency-key': { type: 'string', minLength: 1, maxLength: 200 },
-    'x-correlation-id': { type: 'string', minLength: 1, maxLength: 200 },
-  },
-} as const;
+export type CommandHeaders = Static<typeof commandHeaders>;
 
 /**
- * A route's body, derived from its command's data so the two cannot drift: `Assigned` fields may be left
- * out (the server then assigns them), `FromPath` fields come from the URL instead of the body.
+ * What the helpers here read of a command route's request. A route's own request type comes from its
+ * schemas; the body it sends is checked against the domain's command types where it builds the command.
  */
-export type CommandBody<
-  Type extends CommandType,
-  Assigned extends keyof CommandOfType<Type>['data'] = never,
-  FromPath extends keyof CommandOfType<Type>['data'] = never,
-> = Omit<CommandOfType<Type>['data'], Assigned | FromPath> &
-  Partial<Pick<CommandOfType<Type>['data'], Assigned>>;
-
-type CommandRequest = FastifyRequest<{ Headers: CommandHeaders }>;
+export type CommandRequest = Pick<FastifyRequest, 'id' | 'identity' | 'query'> & { headers: CommandHeaders };
 
 /**
  * The command id for a request. Client keys live under `http:` because saga command ids are predictable
@@ -77,6 +73,11 @@ export function envelopeFor<Command extends DomainCommand>(
   };
 }
 
+/** `?dryRun=true`, which every command route takes (see dryRun.ts). */
+export function isDryRun(request: Pick<FastifyRequest, 'query'>): boolean {
+  return (request.query as { dryRun?: string } | undefined)?.dryRun === 'true';
+}
+
 /** Lets a client tell a replayed answer from a fresh one; the body is the same either way. */
 export function markReplay(response: FastifyReply, result: Pick<CommandResult, 'duplicate'>): void {
   if (result.duplicate) response.header('idempotent-replayed', 'true');
@@ -92,6 +93,11 @@ export async function sendCommand(
   response: FastifyReply,
   command: DomainCommand,
 ): Promise<CommandResult> {
+  // The route's own work ends here on a dry run: the preview is its answer (see dryRun.ts).
+  if (isDryRun(request)) {
+    const preview = await previewCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
+    throw new Answered(200, { dryRun: true, ...preview });
+  }
   const result = await handleCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
   markReplay(response, result);
   return result;

@@ -10,6 +10,7 @@ import { isDomainError, type DomainErrorKind } from '../engine/aggregate/errors'
 import { ConcurrencyConflictError } from '../engine/eventstore/append';
 import { IdempotencyKeyReusedError } from '../engine/eventstore/commandEnvelope';
 import { DatabaseUnreachableError, isUnreachable } from '../engine/eventstore/database';
+import { Answered } from './answered';
 import { describePattern } from './schemas';
 
 /** The body of every error reply. */
@@ -156,6 +157,7 @@ export function schemaErrorFormatter(errors: FastifySchemaValidationError[], dat
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: unknown, request: FastifyRequest, response: FastifyReply) => {
+    if (error instanceof Answered) return response.code(error.statusCode).send(error.body);
     const { statusCode, body } = toErrorReply(error);
     if (statusCode >= 500) request.log.error({ err: error }, body.message);
     return response.code(statusCode).send(body);

@@ -2,33 +2,33 @@ import type { Projection } from '../engine/projections/projection';
 import { waitForProjection } from '../engine/projections/projectionRunner';
 import type { ApiDependencies } from './dependencies';
 import { ApiError } from './errors';
+import { Type, type Static, type TObject } from 'typebox';
 import { describedPattern } from './schemas';
-
-export interface ReadYourWritesQuery {
-  minPosition?: string;
-  waitMs?: string;
-}
 
 export const defaultWaitMs = 5_000;
 const maxWaitMs = 60_000;
 
 /** Query-string properties every read-model GET accepts. */
 export const readYourWritesQuery = {
-  minPosition: {
-    type: 'string',
-    pattern: describedPattern(
-      '^[0-9]{1,19}$',
-      'must be a global position: a whole number of up to 19 digits',
-    ),
-  },
-  waitMs: {
-    type: 'string',
-    pattern: describedPattern(
-      '^(?:[0-9]{1,4}|[1-5][0-9]{4}|60000)$',
-      `must be a whole number of milliseconds from 0 to ${maxWaitMs}`,
-    ),
-  },
-} as const;
+  minPosition: Type.Optional(
+    Type.String({
+      pattern: describedPattern(
+        '^[0-9]{1,19}$',
+        'must be a global position: a whole number of up to 19 digits',
+      ),
+    }),
+  ),
+  waitMs: Type.Optional(
+    Type.String({
+      pattern: describedPattern(
+        '^(?:[0-9]{1,4}|[1-5][0-9]{4}|60000)$',
+        `must be a whole number of milliseconds from 0 to ${maxWaitMs}`,
+      ),
+    }),
+  ),
+};
+
+export type ReadYourWritesQuery = Static<TObject<typeof readYourWritesQuery>>;
 
 /**
  * Read your writes: with `?minPosition=` (a command's answered `position`), waits until the read model

@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import type { BulkTask } from '../../engine/bulk/bulkTask';
 import type { BulkTaskState } from '../../engine/bulk/bulkTaskAggregate';
 import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../engine/bulk/contract';
@@ -11,11 +11,24 @@ import {
   progressView,
   type BulkProgressView,
 } from '../bulkProgress';
-import { commandHeaders, sendCommand, newAggregateId, type CommandHeaders } from '../commandContext';
+import { Type, type TSchema } from 'typebox';
+import { bulkSampleSize, previewBulkTask } from '../../engine/bulk/bulkPreview';
+import { readableLogHead } from '../../engine/eventstore/logHead';
+import { logStart } from '../../engine/eventstore/types';
+import {
+  commandHeaders,
+  isDryRun,
+  newAggregateId,
+  sendCommand,
+  type CommandHeaders,
+  type CommandRequest,
+} from '../commandContext';
+import { awaitReadModel } from '../readYourWrites';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, id, idParams, logPosition, strictObject, uiLink } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
+import type { TypedApp } from '../typedApp';
 
 const accepted = {
   type: 'object',
@@ -28,6 +41,18 @@ const accepted = {
   required: ['bulkId', 'workflowId', 'uiUrl', 'position'],
 } as const;
 
+/** A bulk task's dry run: how many items a run requested now would visit, and the first of them. */
+const bulkPreview = Type.Object(
+  {
+    dryRun: Type.Literal(true),
+    task: Type.String(),
+    asOf: Type.Object({ transactionId: Type.String(), globalPosition: Type.String() }),
+    count: Type.Integer({ minimum: 0 }),
+    sample: Type.Array(Type.String(), { maxItems: bulkSampleSize }),
+  },
+  { description: 'Dry run (?dryRun=true): nothing was written and no run was started' },
+);
+
 const taskView = {
   type: 'object',
   properties: {
@@ -35,10 +60,11 @@ const taskView = {
     title: { type: 'string' },
     description: { type: 'string' },
     route: { type: 'string' },
-    params: { type: 'object', additionalProperties: true },
+    // The task's parameter schema itself: a JSON schema, whatever it says.
+    params: Type.Unsafe<TSchema>({ type: 'object', additionalProperties: true }),
   },
   required: ['name', 'title', 'description', 'route', 'params'],
-} as const;
+};
 
 async function signalBulk(
   deps: ApiDependencies,
@@ -83,9 +109,17 @@ async function signalBulk(
 async function requestTask(
   deps: ApiDependencies,
   task: BulkTask,
-  request: FastifyRequest<{ Headers: CommandHeaders; Body: Record<string, unknown> }>,
+  request: CommandRequest & { body: Record<string, unknown> },
   response: FastifyReply,
 ) {
+  if (isDryRun(request)) {
+    const head = await readableLogHead(deps.pool);
+    // As a real run does, count only once the read model has reached the request (an empty log has
+    // nothing to reach).
+    if (head) await awaitReadModel(deps, task.items.readModel, { minPosition: head.globalPosition });
+    const preview = await previewBulkTask(deps.pool, task, request.body, head ?? logStart);
+    return response.code(200).send({ dryRun: true, task: task.name, ...preview });
+  }
   const bulkId = newAggregateId(request, 'bulk');
   // The item set is fixed by where this request lands in the log, so the command is the same on every
   // retry with the same key and the command id makes it idempotent.
@@ -101,7 +135,7 @@ async function requestTask(
  * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
  * schema) and the routes every run shares: progress, pause, resume, cancel.
  */
-export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
   const { bulkTasks } = deps.application;
 
   app.get(
@@ -130,10 +164,12 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   );
 
   for (const task of bulkTasks) {
+    // The task's parameter schema is known only at run time, so the body type is stated; stating it
+    // turns off inference for the whole route, so the headers take theirs from their schema by name.
     app.post<{ Headers: CommandHeaders; Body: Record<string, unknown> }>(
       `/bulk/${task.name}`,
       {
-        config: { access: 'admin' },
+        config: { access: 'admin', dryRun: bulkPreview },
         schema: {
           headers: commandHeaders,
           body: task.params,
@@ -145,12 +181,12 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
   }
 
   // Static routes win over this one: it only answers for a name no task has.
-  app.post<{ Params: { task: string } }>(
+  app.post(
     '/bulk/:task',
     {
-      // Any body: the answer is the same 404 whatever was sent.
-      config: { access: 'admin', anyBody: true },
-      schema: { params: strictObject({ task: id }, ['task']), response: errorResponses },
+      // Any body, and a dry run too: the answer is the same 404 whatever was sent.
+      config: { access: 'admin', anyBody: true, dryRun: bulkPreview },
+      schema: { params: strictObject({ task: id }), response: errorResponses },
     },
     async (request) => {
       throw new ApiError(404, 'UnknownBulkTask', `There is no bulk task named '${request.params.task}'`, {
@@ -160,7 +196,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
     },
   );
 
-  app.get<{ Params: { bulkId: string } }>(
+  app.get(
     '/bulk/:bulkId',
     { schema: { params: idParams('bulkId'), response: { 200: progressView, ...errorResponses } } },
     (request) => currentProgress(deps, request.params.bulkId),
@@ -168,7 +204,7 @@ export function registerBulkRoutes(app: FastifyInstance, deps: ApiDependencies):
 
   const signals = { pause: pauseBulkSignal, resume: resumeBulkSignal, cancel: cancelBulkSignal };
   for (const [action, signal] of Object.entries(signals)) {
-    app.post<{ Params: { bulkId: string } }>(
+    app.post(
       `/bulk/:bulkId/${action}`,
       {
         config: { access: 'admin' },

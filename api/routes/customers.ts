@@ -1,20 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
 import { customersProjection } from '../../projections/customers/customersProjection';
-import { awaitReadModel, readYourWritesQuery, type ReadYourWritesQuery } from '../readYourWrites';
+import { awaitReadModel, readYourWritesQuery } from '../readYourWrites';
 import {
   getCustomerView,
   listCustomerViews,
   type CustomerView,
 } from '../../projections/customers/customersReadModel';
-import {
-  commandHeaders,
-  sendCommand,
-  newAggregateId,
-  type CommandBody,
-  type CommandHeaders,
-} from '../commandContext';
+import { commandHeaders, sendCommand, newAggregateId } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
+import type { TypedApp } from '../typedApp';
 import {
   dateTime,
   errorResponses,
@@ -58,19 +53,17 @@ function publicView({ registeredPosition: _internal, ...view }: CustomerView) {
   return view;
 }
 
-export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.post<{
-    Headers: CommandHeaders;
-    Body: CommandBody<'RegisterCustomer', 'customerId'>;
-  }>(
+export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): void {
+  app.post(
     '/customers',
     {
       schema: {
         headers: commandHeaders,
-        body: strictObject(
-          { customerId: id, name: text(200), email: { type: 'string', format: 'email', maxLength: 320 } },
-          ['name', 'email'],
-        ),
+        body: strictObject({
+          customerId: Type.Optional(id),
+          name: text(200),
+          email: Type.String({ format: 'email', maxLength: 320 }),
+        }),
         response: {
           201: {
             type: 'object',
@@ -97,17 +90,13 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
   );
 
-  app.post<{
-    Headers: CommandHeaders;
-    Params: { customerId: string };
-    Body: CommandBody<'DisableCustomer', never, 'customerId'>;
-  }>(
+  app.post(
     '/customers/:customerId/disable',
     {
       schema: {
         headers: commandHeaders,
         params: idParams('customerId'),
-        body: strictObject({ reason: text(500) }, ['reason']),
+        body: strictObject({ reason: text(500) }),
         response: { 200: commandResult, ...errorResponses },
       },
     },
@@ -121,7 +110,7 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
   );
 
-  app.post<{ Headers: CommandHeaders; Params: { customerId: string } }>(
+  app.post(
     '/customers/:customerId/enable',
     {
       schema: {
@@ -140,12 +129,12 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
   );
 
-  app.get<{ Params: { customerId: string }; Querystring: ReadYourWritesQuery }>(
+  app.get(
     '/customers/:customerId',
     {
       schema: {
         params: idParams('customerId'),
-        querystring: strictObject(readYourWritesQuery, []),
+        querystring: strictObject(readYourWritesQuery),
         response: { 200: customerView, ...errorResponses },
       },
     },
@@ -165,21 +154,16 @@ export function registerCustomerRoutes(app: FastifyInstance, deps: ApiDependenci
     },
   );
 
-  app.get<{
-    Querystring: { status?: 'active' | 'disabled'; after?: string; limit?: string } & ReadYourWritesQuery;
-  }>(
+  app.get(
     '/customers',
     {
       schema: {
-        querystring: strictObject(
-          {
-            status: { type: 'string', enum: ['active', 'disabled'] },
-            after: id,
-            limit: pageLimitString,
-            ...readYourWritesQuery,
-          },
-          [],
-        ),
+        querystring: strictObject({
+          status: Type.Optional(Type.Enum(['active', 'disabled'])),
+          after: Type.Optional(id),
+          limit: Type.Optional(pageLimitString),
+          ...readYourWritesQuery,
+        }),
         response: {
           200: {
             type: 'object',

@@ -1,14 +1,9 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypedApp } from '../typedApp';
 import { groupsProjection } from '../../projections/groups/groupsProjection';
 import { getChannelView, getGroupView } from '../../projections/groups/groupsReadModel';
-import { awaitReadModel, readYourWritesQuery, type ReadYourWritesQuery } from '../readYourWrites';
-import {
-  commandHeaders,
-  sendCommand,
-  newAggregateId,
-  type CommandBody,
-  type CommandHeaders,
-} from '../commandContext';
+import { awaitReadModel, readYourWritesQuery } from '../readYourWrites';
+import { commandHeaders, newAggregateId, sendCommand } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, id, idParams, logPosition, nullableString, strictObject, text } from '../schemas';
@@ -19,7 +14,7 @@ const created = (idField: string) => ({
   required: [idField, 'version', 'position'],
 });
 
-const querystring = strictObject(readYourWritesQuery, []);
+const querystring = strictObject(readYourWritesQuery);
 
 const groupView = {
   type: 'object',
@@ -62,13 +57,13 @@ function found<View>(view: View | undefined, what: 'Group' | 'Channel', id: stri
 }
 
 /** Groups and channels: two aggregates that know nothing of each other, joined by the linkChannels saga. */
-export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.post<{ Headers: CommandHeaders; Body: CommandBody<'CreateGroup', 'groupId'> }>(
+export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void {
+  app.post(
     '/groups',
     {
       schema: {
         headers: commandHeaders,
-        body: strictObject({ groupId: id, name: text(200) }, ['name']),
+        body: strictObject({ groupId: Type.Optional(id), name: text(200) }),
         response: { 201: created('groupId'), ...errorResponses },
       },
     },
@@ -83,12 +78,16 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
     },
   );
 
-  app.post<{ Headers: CommandHeaders; Body: CommandBody<'CreateChannel', 'channelId'> }>(
+  app.post(
     '/channels',
     {
       schema: {
         headers: commandHeaders,
-        body: strictObject({ channelId: id, name: text(200), groupId: id }, ['name']),
+        body: strictObject({
+          channelId: Type.Optional(id),
+          name: text(200),
+          groupId: Type.Optional(id),
+        }),
         response: { 201: created('channelId'), ...errorResponses },
       },
     },
@@ -104,7 +103,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
     },
   );
 
-  app.get<{ Params: { groupId: string }; Querystring: ReadYourWritesQuery }>(
+  app.get(
     '/groups/:groupId',
     { schema: { params: idParams('groupId'), querystring, response: { 200: groupView, ...errorResponses } } },
     async (request) => {
@@ -113,7 +112,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: ApiDependencies)
     },
   );
 
-  app.get<{ Params: { channelId: string }; Querystring: ReadYourWritesQuery }>(
+  app.get(
     '/channels/:channelId',
     {
       schema: {

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../typedApp';
 import { visibilityHorizon, type HeldBy } from '../../engine/eventstore/horizon';
 import type { ApiDependencies } from '../dependencies';
 import { withTemporalDeadline } from '../temporal';
@@ -25,6 +25,7 @@ async function check(probe: () => Promise<unknown>): Promise<Check> {
 }
 
 const state = { type: 'string', enum: ['up', 'down'] } as const;
+const stateOf = (check: Check): 'up' | 'down' => (check.up ? 'up' : 'down');
 
 /** The append holding the readers back, once it has been open longer than the stall threshold. */
 async function horizonStall(deps: ApiDependencies): Promise<{ stalled: true; heldBy: HeldBy } | undefined> {
@@ -34,7 +35,7 @@ async function horizonStall(deps: ApiDependencies): Promise<{ stalled: true; hel
   return { stalled: true, heldBy };
 }
 
-export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+export function registerHealthRoutes(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/health',
     {
@@ -70,7 +71,7 @@ export function registerHealthRoutes(app: FastifyInstance, deps: ApiDependencies
           ),
         ),
       ]);
-      const states = { postgres: postgres.up ? 'up' : 'down', temporal: temporal.up ? 'up' : 'down' };
+      const states = { postgres: stateOf(postgres), temporal: stateOf(temporal) };
       if (postgres.up && temporal.up) {
         // Up, but an event append held open keeps every reader (relay, projections) waiting for it.
         const stalled = await horizonStall(deps).catch(() => undefined);

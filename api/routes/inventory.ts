@@ -1,6 +1,7 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypedApp } from '../typedApp';
 import { availability, inventoryAggregate } from '../../domain/inventory/inventory';
-import { commandHeaders, sendCommand, type CommandBody, type CommandHeaders } from '../commandContext';
+import { commandHeaders, sendCommand } from '../commandContext';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -40,18 +41,14 @@ async function stockAt(deps: ApiDependencies, sku: string, upToVersion?: number)
   return { ...availability(inventory.state), sku, version: inventory.version };
 }
 
-export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.post<{
-    Headers: CommandHeaders;
-    Params: { sku: string };
-    Body: CommandBody<'ReceiveStock', never, 'sku'>;
-  }>(
+export function registerInventoryRoutes(app: TypedApp, deps: ApiDependencies): void {
+  app.post(
     '/inventory/:sku/receive',
     {
       schema: {
         headers: commandHeaders,
         params: idParams('sku'),
-        body: strictObject({ quantity: { type: 'integer', minimum: 1, maximum: maxQuantity } }, ['quantity']),
+        body: strictObject({ quantity: Type.Integer({ minimum: 1, maximum: maxQuantity }) }),
         response: { 200: receivedView, ...errorResponses },
       },
     },
@@ -66,7 +63,7 @@ export function registerInventoryRoutes(app: FastifyInstance, deps: ApiDependenc
     },
   );
 
-  app.get<{ Params: { sku: string } }>(
+  app.get(
     '/inventory/:sku',
     { schema: { params: idParams('sku'), response: { 200: stockView, ...errorResponses } } },
     (request) => stockAt(deps, request.params.sku),

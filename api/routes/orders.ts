@@ -1,15 +1,10 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypedApp } from '../typedApp';
 import { orderAggregate } from '../../domain/order/order';
 import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 import { loadAggregate } from '../aggregates';
-import {
-  commandHeaders,
-  sendCommand,
-  newAggregateId,
-  type CommandBody,
-  type CommandHeaders,
-} from '../commandContext';
+import { commandHeaders, newAggregateId, sendCommand } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import {
@@ -30,21 +25,19 @@ const maxLines = 100;
 const maxQuantity = 1_000_000;
 const maxUnitPriceCents = 10_000_000;
 
-const orderLine = strictObject(
-  {
-    sku: id,
-    quantity: { type: 'integer', minimum: 1, maximum: maxQuantity },
-    unitPriceCents: { type: 'integer', minimum: 0, maximum: maxUnitPriceCents },
-  },
-  ['sku', 'quantity', 'unitPriceCents'],
-);
+const orderLine = strictObject({
+  sku: id,
+  quantity: Type.Integer({ minimum: 1, maximum: maxQuantity }),
+  unitPriceCents: Type.Integer({ minimum: 0, maximum: maxUnitPriceCents }),
+});
 
-const shippingAddress = strictObject(
-  { name: text(200), line1: text(200), city: text(100), postalCode: text(20), country: countryCode },
-  ['name', 'line1', 'city', 'postalCode', 'country'],
-);
-
-type PlaceOrderBody = CommandBody<'PlaceOrder', 'orderId'>;
+const shippingAddress = strictObject({
+  name: text(200),
+  line1: text(200),
+  city: text(100),
+  postalCode: text(20),
+  country: countryCode,
+});
 
 const orderView = {
   type: 'object',
@@ -83,22 +76,19 @@ const orderView = {
   required: ['orderId', 'customerId', 'status', 'cancelReason', 'lines', 'totalCents', 'version'],
 } as const;
 
-export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.post<{ Headers: CommandHeaders; Body: PlaceOrderBody }>(
+export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void {
+  app.post(
     '/orders',
     {
       schema: {
         headers: commandHeaders,
-        body: strictObject(
-          {
-            orderId: id,
-            customerId: id,
-            lines: { type: 'array', minItems: 1, maxItems: maxLines, items: orderLine },
-            paymentMethod: { type: 'string', enum: [...supportedPaymentMethods] },
-            shippingAddress,
-          },
-          ['customerId', 'lines', 'paymentMethod', 'shippingAddress'],
-        ),
+        body: strictObject({
+          orderId: Type.Optional(id),
+          customerId: id,
+          lines: Type.Array(orderLine, { minItems: 1, maxItems: maxLines }),
+          paymentMethod: Type.Enum([...supportedPaymentMethods]),
+          shippingAddress,
+        }),
         response: {
           202: {
             type: 'object',
@@ -130,7 +120,7 @@ export function registerOrderRoutes(app: FastifyInstance, deps: ApiDependencies)
     },
   );
 
-  app.get<{ Params: { orderId: string } }>(
+  app.get(
     '/orders/:orderId',
     { schema: { params: idParams('orderId'), response: { 200: orderView, ...errorResponses } } },
     async (request) => {

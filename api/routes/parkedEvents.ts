@@ -1,28 +1,53 @@
-import type { FastifyInstance } from 'fastify';
+import { Type, type TSchema } from 'typebox';
+import type { TypedApp } from '../typedApp';
 import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, pageLimitString, strictObject } from '../schemas';
+import { dateTime, errorResponses, nullable, pageLimitString, strictObject } from '../schemas';
 
-const uuidParams = strictObject({ eventId: { type: 'string', format: 'uuid' } }, ['eventId']);
+const uuidParams = strictObject({ eventId: Type.String({ format: 'uuid' }) });
+
+const parkedStatus = Type.Enum(['parked', 'replay_requested', 'replayed']);
+
+const parkedEventView = Type.Object({
+  subscriptionId: Type.String(),
+  eventId: Type.String(),
+  globalPosition: Type.String({ pattern: '^[0-9]+$' }),
+  eventType: Type.String(),
+  triggerName: Type.String(),
+  reason: Type.String(),
+  attempts: Type.Integer(),
+  status: parkedStatus,
+  parkedAt: dateTime,
+  replayRequestedAt: nullable(dateTime),
+  replayedAt: nullable(dateTime),
+});
+
+const ignoredDeliveryView = Type.Object({
+  subscriptionId: Type.String(),
+  eventId: Type.String(),
+  triggerName: Type.String(),
+  workflowId: Type.String(),
+  reason: Type.String(),
+  recordedAt: dateTime,
+});
+
+const itemsOf = <Item extends TSchema>(item: Item) => Type.Object({ items: Type.Array(item) });
 
 /**
  * What the relay could not or chose not to deliver. Nothing is dropped silently: a parked event stays
  * here with its error until someone replays it; the relay carries the replay out.
  */
-export function registerParkedEventRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.get<{ Querystring: { status?: 'parked' | 'replay_requested' | 'replayed'; limit?: string } }>(
+export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies): void {
+  app.get(
     '/parked-events',
     {
       schema: {
-        querystring: strictObject(
-          {
-            status: { type: 'string', enum: ['parked', 'replay_requested', 'replayed'] },
-            limit: pageLimitString,
-          },
-          [],
-        ),
-        response: errorResponses,
+        querystring: strictObject({
+          status: Type.Optional(parkedStatus),
+          limit: Type.Optional(pageLimitString),
+        }),
+        response: { 200: itemsOf(parkedEventView), ...errorResponses },
       },
     },
     async (request) => {
@@ -31,9 +56,18 @@ export function registerParkedEventRoutes(app: FastifyInstance, deps: ApiDepende
     },
   );
 
-  app.post<{ Params: { eventId: string } }>(
+  app.post(
     '/parked-events/:eventId/replay',
-    { config: { access: 'admin' }, schema: { params: uuidParams, response: errorResponses } },
+    {
+      config: { access: 'admin' },
+      schema: {
+        params: uuidParams,
+        response: {
+          202: Type.Object({ eventId: Type.String(), replayRequested: Type.Integer() }),
+          ...errorResponses,
+        },
+      },
+    },
     async (request, response) => {
       const marked = await requestReplay(deps.pool, request.params.eventId);
       if (marked === 0) {
@@ -48,9 +82,14 @@ export function registerParkedEventRoutes(app: FastifyInstance, deps: ApiDepende
     },
   );
 
-  app.get<{ Querystring: { limit?: string } }>(
+  app.get(
     '/ignored-deliveries',
-    { schema: { querystring: strictObject({ limit: pageLimitString }, []), response: errorResponses } },
+    {
+      schema: {
+        querystring: strictObject({ limit: Type.Optional(pageLimitString) }),
+        response: { 200: itemsOf(ignoredDeliveryView), ...errorResponses },
+      },
+    },
     async (request) => ({
       items: await listIgnoredDeliveries(deps.pool, Number(request.query.limit ?? 100)),
     }),

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypedApp } from '../typedApp';
 import { projectionPosition, resetProjection } from '../../engine/projections/projectionRunner';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -11,7 +12,7 @@ const readModelView = {
 } as const;
 
 /** The read models and where each has read up to; an admin can have one rebuilt from the start of the log. */
-export function registerReadModelRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+export function registerReadModelRoutes(app: TypedApp, deps: ApiDependencies): void {
   const { projections } = deps.application;
   const named = (name: string) => {
     const projection = projections.find((candidate) => candidate.name === name);
@@ -44,12 +45,12 @@ export function registerReadModelRoutes(app: FastifyInstance, deps: ApiDependenc
   );
 
   // Empties the tables and moves the checkpoint to the start; the running projection refills them.
-  app.post<{ Params: { name: string } }>(
+  app.post(
     '/read-models/:name/rebuild',
     {
       config: { access: 'admin' },
       schema: {
-        params: strictObject({ name: { type: 'string', pattern: '^[a-z][a-zA-Z0-9]{0,62}$' } }, ['name']),
+        params: strictObject({ name: Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,62}$' }) }),
         response: { 202: readModelView, ...errorResponses },
       },
     },

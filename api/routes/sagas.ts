@@ -1,5 +1,5 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import type { TypedApp } from '../typedApp';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { dateTime, errorResponses, strictObject, uiLink, longId } from '../schemas';
@@ -21,12 +21,12 @@ const sagaView = {
   required: ['workflowId', 'workflowType', 'status', 'startTime', 'closeTime', 'progress', 'uiUrl'],
 } as const;
 
-export function registerSagaRoutes(app: FastifyInstance, deps: ApiDependencies): void {
-  app.get<{ Params: { workflowId: string } }>(
+export function registerSagaRoutes(app: TypedApp, deps: ApiDependencies): void {
+  app.get(
     '/sagas/:workflowId',
     {
       schema: {
-        params: strictObject({ workflowId: longId }, ['workflowId']),
+        params: strictObject({ workflowId: longId }),
         response: { 200: sagaView, ...errorResponses },
       },
     },

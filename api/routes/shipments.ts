@@ -1,11 +1,11 @@
-import type { FastifyInstance } from 'fastify';
-import { commandHeaders, sendCommand, type CommandHeaders } from '../commandContext';
+import type { TypedApp } from '../typedApp';
+import { commandHeaders, sendCommand } from '../commandContext';
 import type { ApiDependencies } from '../dependencies';
 import { errorResponses, idParams, logPosition } from '../schemas';
 
-export function registerShipmentRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+export function registerShipmentRoutes(app: TypedApp, deps: ApiDependencies): void {
   // The warehouse's door: ShipmentDispatched is the fact the fulfillment saga waits for.
-  app.post<{ Headers: CommandHeaders; Params: { orderId: string } }>(
+  app.post(
     '/shipments/:orderId/dispatch',
     {
       schema: {

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import type { TypedApp } from '../typedApp';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
@@ -19,14 +20,14 @@ const eventView = {
   },
 } as const;
 
-export function registerStreamRoutes(app: FastifyInstance, deps: ApiDependencies): void {
+export function registerStreamRoutes(app: TypedApp, deps: ApiDependencies): void {
   // Playback: the aggregate as it was at a version, and the events that made it so.
-  app.get<{ Params: { streamId: string }; Querystring: { upToVersion?: string } }>(
+  app.get(
     '/streams/:streamId',
     {
       schema: {
-        params: strictObject({ streamId: longId }, ['streamId']),
-        querystring: strictObject({ upToVersion: positiveIntegerString }, []),
+        params: strictObject({ streamId: longId }),
+        querystring: strictObject({ upToVersion: Type.Optional(positiveIntegerString) }),
         response: {
           200: {
             type: 'object',

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import { fold } from '../aggregate/decider';
+import type { AnyAggregate } from '../aggregate/aggregate';
+import { fold, type Message } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
 import { ConcurrencyConflictError, type NewEvent } from './append';
 import {
@@ -76,11 +77,9 @@ async function decideAndAppend(
         if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
         return { ...previous.result, duplicate: true };
       }
-      const decided = aggregate.decide(envelope.command, fold(aggregate, history), {
-        attempt: envelope.attempt ?? 1,
-        now: options.now?.() ?? new Date(),
-      }) as Array<{ type: string; data: unknown }>;
-      const events = decided.map((event) => toNewEvent(event, envelope));
+      const events = decideOn(aggregate, history, envelope, options).map((event) =>
+        toNewEvent(event, envelope),
+      );
       const result = {
         streamId,
         version: history.length + events.length,
@@ -113,6 +112,19 @@ async function decideAndAppend(
       throw error;
     }
   }
+}
+
+/** The aggregate's decision on the command against its stream as loaded: throws a DomainError to reject. */
+export function decideOn(
+  aggregate: AnyAggregate,
+  history: readonly Message[],
+  envelope: CommandEnvelope,
+  options: Pick<CommandHandlerOptions, 'now'> = {},
+): Message[] {
+  return aggregate.decide(envelope.command, fold(aggregate, history), {
+    attempt: envelope.attempt ?? 1,
+    now: options.now?.() ?? new Date(),
+  }) as Message[];
 }
 
 /** Rolls back and releases; a connection that cannot even roll back is dropped from the pool. */
