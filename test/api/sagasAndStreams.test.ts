@@ -39,6 +39,8 @@ describe('GET /sagas/:workflowId', () => {
       closeTime: null,
       historyLength: expect.any(Number),
       progress: null,
+      // No worker: the first workflow task has not run, so nothing is scheduled yet.
+      activities: [],
       uiUrl: `${uiUrl}/namespaces/${api.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
     });
 

@@ -166,3 +166,42 @@ test('an unknown correlation id is a 404 in the API error shape', async () => {
   expect((await call('GET', '/trace?streamId=order-nobody')).status).toBe(404);
   expect((await call('GET', '/trace')).body).toMatchObject({ error: 'ValidationFailed' });
 });
+
+test("a compensated saga's activities: the rejected command, the undos, the cancel", async () => {
+  const customer = await call<{ customerId: string }>('POST', '/customers', {
+    body: { name: 'Bo', email: 'bo@example.com' },
+  });
+  const sku = `sku-${randomUUID()}`;
+  await call('POST', `/inventory/${sku}/receive`, { body: { quantity: 5 } });
+  const placed = await call<{ orderId: string; workflowId: string }>('POST', '/orders', {
+    body: {
+      customerId: customer.body.customerId,
+      lines: [{ sku, quantity: 1, unitPriceCents: 700 }],
+      paymentMethod: 'pm_card_declined',
+      shippingAddress: { name: 'Bo', line1: '2 Loop St', city: 'Leeds', postalCode: 'LS1', country: 'GB' },
+    },
+  });
+  const { workflowId } = placed.body;
+  type Activity = { activityType: string; step: string | null; status: string; failure: string | null };
+  const saga = await eventually(async () => {
+    const answer = await call<{ status: string; activities: Activity[] }>(
+      'GET',
+      `/sagas/${encodeURIComponent(workflowId)}`,
+    );
+    return answer.body.status === 'COMPLETED' ? answer.body : undefined;
+  });
+  const commands = saga.activities.filter((activity) => activity.activityType === 'executeCommand');
+  expect(commands).toEqual([
+    expect.objectContaining({ step: 'reserve-stock:0', commandType: 'ReserveStock', status: 'completed' }),
+    expect.objectContaining({
+      step: 'authorize-payment',
+      commandType: 'AuthorizePayment',
+      status: 'failed',
+      failure: expect.stringMatching(/^CardDeclined/),
+      compensation: false,
+    }),
+    expect.objectContaining({ step: 'void-payment', status: 'completed', compensation: true }),
+    expect.objectContaining({ step: 'release-stock:0', status: 'completed', compensation: true }),
+    expect.objectContaining({ step: 'cancel-order', commandType: 'CancelOrder', compensation: false }),
+  ]);
+});
