@@ -100,18 +100,18 @@ export async function watchBulk(
   const bar = output.json
     ? undefined
     : new SingleBar({
-        format: ' {bar} {percentage}% | {value}/{total} items | {rate}/s | ETA {eta_formatted} | {status}',
+        format: ' {bar} {percentage}% | {value}/{total} items | {rate}/s | ETA {timeLeft} | {status}',
         barCompleteChar: '█',
         barIncompleteChar: '░',
         hideCursor: true,
         noTTYOutput: !process.stderr.isTTY,
         notTTYSchedule: 1000,
-        etaBuffer: 20,
-        etaAsynchronousUpdate: true,
       });
   let started = false;
   const startedAt = Date.now();
   let firstProcessed: number | undefined;
+  let lastProcessed = 0;
+  let lastChangeAt = startedAt;
   let unanswered = 0;
   for (;;) {
     let progress: BulkProgress;
@@ -129,10 +129,18 @@ export async function watchBulk(
       continue;
     }
     firstProcessed ??= progress.processed;
-    const seconds = (Date.now() - startedAt) / 1000;
+    if (progress.processed !== lastProcessed) {
+      lastProcessed = progress.processed;
+      lastChangeAt = Date.now();
+    }
+    // Items per second while items were moving: a run waiting for its read model at the end keeps its rate.
+    const seconds = (lastChangeAt - startedAt) / 1000;
     const rate = seconds > 0 ? Math.round((progress.processed - firstProcessed) / seconds) : 0;
     if (bar && progress.total > 0) {
-      const payload = { rate, status: progress.status };
+      const remaining = progress.total - progress.processed;
+      // cli-progress's own ETA reads "NF" until it has a rate; this one says so in words.
+      const timeLeft = remaining === 0 ? '0s' : rate > 0 ? duration(remaining / rate) : 'unknown';
+      const payload = { rate, timeLeft, status: progress.status };
       if (!started) {
         bar.start(progress.total, progress.processed, payload);
         started = true;
@@ -274,4 +282,12 @@ function intervalOf(text: string): number {
   if (!Number.isInteger(ms) || ms < 50 || ms > 60_000)
     throw new CliError('--interval must be a whole number of milliseconds from 50 to 60000', 'BadOption');
   return ms;
+}
+
+/** 42s, 3m05s, 2h10m. */
+export function duration(seconds: number): string {
+  const whole = Math.ceil(seconds);
+  if (whole < 60) return `${whole}s`;
+  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
+  return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
 }
