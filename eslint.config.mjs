@@ -118,4 +118,14 @@ export default tseslint.config(
       },
     ],
   ),
+  // The CLI is a client of the HTTP API and nothing else, so it runs against any deployment's version.
+  restrict(
+    ['cli/**/*.ts'],
+    [
+      {
+        group: [...folders('engine', ...application), 'pg', '@temporalio/*', 'fastify'],
+        message: 'cli/ talks to the HTTP API only: it imports no server code.',
+      },
+    ],
+  ),
 );

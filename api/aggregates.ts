@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import { fold, type Decider, type Message } from '../engine/aggregate/decider';
-import { readStream } from '../engine/eventstore/readStream';
+import { readStream, type ReadStreamOptions } from '../engine/eventstore/readStream';
 import type { StoredEvent } from '../engine/eventstore/types';
 
 export interface LoadedAggregate<State> {
@@ -9,14 +9,14 @@ export interface LoadedAggregate<State> {
   events: StoredEvent[];
 }
 
-/** An aggregate's state folded from its stream (up to a version), or undefined when it has no events. */
+/** An aggregate's state folded from its stream (up to a version or a time), or undefined when it has no events. */
 export async function loadAggregate<Event extends Message, State>(
   pool: Pool,
   decider: Pick<Decider<Message, Event, State>, 'initialState' | 'evolve'>,
   streamId: string,
-  upToVersion?: number,
+  upTo: number | ReadStreamOptions = {},
 ): Promise<LoadedAggregate<State> | undefined> {
-  const events = await readStream(pool, streamId, { upToVersion });
+  const events = await readStream(pool, streamId, typeof upTo === 'number' ? { upToVersion: upTo } : upTo);
   const last = events[events.length - 1];
   if (!last) return undefined;
   // The stream id chose the decider, so its events are this decider's events.

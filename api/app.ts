@@ -25,6 +25,7 @@ import { registerParkedEventRoutes } from './routes/parkedEvents';
 import { registerSagaRoutes } from './routes/sagas';
 import { registerShipmentRoutes } from './routes/shipments';
 import { registerStreamRoutes } from './routes/streams';
+import { registerTraceRoutes } from './routes/trace';
 
 export const defaultBodyLimitBytes = 1024 * 1024;
 
@@ -88,6 +89,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
     registerBulkRoutes(routes, deps);
     registerSagaRoutes(routes, deps);
     registerStreamRoutes(routes, deps);
+    registerTraceRoutes(routes, deps);
     registerParkedEventRoutes(routes, deps);
     registerReadModelRoutes(routes, deps);
     registerMetricsRoutes(routes, deps);

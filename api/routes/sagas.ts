@@ -3,6 +3,7 @@ import type { TypedApp } from '../typedApp';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { dateTime, errorResponses, strictObject, uiLink, longId } from '../schemas';
+import { sagaActivities, sagaActivityView, type SagaActivity } from '../sagaActivities';
 import { tryQuery, withTemporalDeadline, workflowUiUrl } from '../temporal';
 
 const sagaView = {
@@ -16,6 +17,19 @@ const sagaView = {
     closeTime: { anyOf: [dateTime, { type: 'null' }] },
     historyLength: { type: 'integer' },
     progress: {},
+    // null when the history could not be read in time; a compensation is an undo the saga reports done.
+    activities: {
+      anyOf: [
+        {
+          type: 'array',
+          items: {
+            ...sagaActivityView,
+            properties: { ...sagaActivityView.properties, compensation: { type: 'boolean' } },
+          },
+        },
+        { type: 'null' },
+      ],
+    },
     uiUrl: uiLink,
   },
   required: ['workflowId', 'workflowType', 'status', 'startTime', 'closeTime', 'progress', 'uiUrl'],
@@ -45,7 +59,11 @@ export function registerSagaRoutes(app: TypedApp, deps: ApiDependencies): void {
         throw error;
       }
       // Every Procession saga answers 'progress'; any other workflow, or one with no worker, gets null.
-      const progress = await tryQuery<unknown>(deps, workflowId, 'progress');
+      const [progress, activities] = await Promise.all([
+        tryQuery<unknown>(deps, workflowId, 'progress'),
+        sagaActivities(deps, workflowId).catch(() => null),
+      ]);
+      const progressValue = progress.kind === 'answered' ? (progress.value ?? null) : null;
       return {
         workflowId,
         runId: description.runId,
@@ -54,9 +72,20 @@ export function registerSagaRoutes(app: TypedApp, deps: ApiDependencies): void {
         startTime: description.startTime,
         closeTime: description.closeTime ?? null,
         historyLength: description.historyLength,
-        progress: progress.kind === 'answered' ? (progress.value ?? null) : null,
+        progress: progressValue,
+        activities: activities && withCompensations(activities, progressValue),
         uiUrl: workflowUiUrl(deps, workflowId),
       };
     },
   );
+}
+
+/** Marks the commands that were undos, as far as the saga's progress names them (the order saga's does). */
+function withCompensations(activities: SagaActivity[], progress: unknown) {
+  const undone = (progress as { compensations?: unknown } | null)?.compensations;
+  const steps = new Set(Array.isArray(undone) ? undone.filter((step) => typeof step === 'string') : []);
+  return activities.map((activity) => ({
+    ...activity,
+    compensation: activity.step !== null && steps.has(activity.step),
+  }));
 }

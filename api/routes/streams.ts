@@ -21,13 +21,16 @@ const eventView = {
 } as const;
 
 export function registerStreamRoutes(app: TypedApp, deps: ApiDependencies): void {
-  // Playback: the aggregate as it was at a version, and the events that made it so.
+  // Playback: the aggregate as it was at a version or a time, and the events that made it so.
   app.get(
     '/streams/:streamId',
     {
       schema: {
         params: strictObject({ streamId: longId }),
-        querystring: strictObject({ upToVersion: Type.Optional(positiveIntegerString) }),
+        querystring: strictObject({
+          upToVersion: Type.Optional(positiveIntegerString),
+          upToTime: Type.Optional(Type.String({ format: 'date-time' })),
+        }),
         response: {
           200: {
             type: 'object',
@@ -54,11 +57,15 @@ export function registerStreamRoutes(app: TypedApp, deps: ApiDependencies): void
           { streamId },
         );
       }
-      const upToVersion =
-        request.query.upToVersion === undefined ? undefined : Number(request.query.upToVersion);
-      const stream = await loadAggregate(deps.pool, decider, streamId, upToVersion);
-      if (!stream)
-        throw new ApiError(404, 'StreamNotFound', `Stream ${streamId} has no events`, { streamId });
+      const { upToVersion, upToTime } = request.query;
+      const stream = await loadAggregate(deps.pool, decider, streamId, {
+        upToVersion: upToVersion === undefined ? undefined : Number(upToVersion),
+        upToTime: upToTime === undefined ? undefined : new Date(upToTime),
+      });
+      if (!stream) {
+        const when = upToTime === undefined ? '' : ` at or before ${upToTime}`;
+        throw new ApiError(404, 'StreamNotFound', `Stream ${streamId} has no events${when}`, { streamId });
+      }
       return {
         streamId,
         version: stream.version,

@@ -16,17 +16,28 @@ export interface DispatchRequest {
 }
 
 /**
+ * Which command an outcome belongs to. A local activity's history marker holds its result or failure
+ * but not its input, so the result says which command it answers (for `GET /sagas/:id`, the CLI).
+ */
+export interface SentCommand {
+  commandId: string;
+  commandType: string;
+}
+
+export type DispatchResult = CommandResult & SentCommand;
+
+/**
  * Turns a decider's rejection into a failure Temporal understands: business rules and unknown aggregates
  * are final (non-retryable, typed by their code so a saga can tell InsufficientStock from CardDeclined);
  * transient failures retry with the activity's backoff.
  */
-export function toActivityFailure(error: unknown): unknown {
+export function toActivityFailure(error: unknown, sent?: SentCommand): unknown {
   if (isDomainError(error)) {
     return ApplicationFailure.create({
       message: error.message,
       type: error.code,
       nonRetryable: error.kind !== 'transient',
-      details: [{ kind: error.kind, code: error.code, details: error.details ?? {} }],
+      details: [{ kind: error.kind, code: error.code, details: error.details ?? {}, ...sent }],
     });
   }
   if (error instanceof IdempotencyKeyReusedError) {
@@ -43,10 +54,11 @@ export function toActivityFailure(error: unknown): unknown {
 export function createCommandActivities(pool: Pool, registry: AggregateRegistry) {
   return {
     /** The saga door to the same command handler HTTP uses. */
-    async executeCommand(request: DispatchRequest): Promise<CommandResult> {
+    async executeCommand(request: DispatchRequest): Promise<DispatchResult> {
       const info = Context.current().info;
+      const sent = { commandId: request.commandId, commandType: request.command.type };
       try {
-        return await handleCommand(pool, registry, {
+        const result = await handleCommand(pool, registry, {
           commandId: request.commandId,
           command: request.command,
           attempt: info.attempt,
@@ -58,8 +70,9 @@ export function createCommandActivities(pool: Pool, registry: AggregateRegistry)
             runId: info.workflowExecution?.runId,
           },
         });
+        return { ...result, ...sent };
       } catch (error) {
-        throw toActivityFailure(error);
+        throw toActivityFailure(error, sent);
       }
     },
   };

@@ -39,6 +39,8 @@ describe('GET /sagas/:workflowId', () => {
       closeTime: null,
       historyLength: expect.any(Number),
       progress: null,
+      // No worker: the first workflow task has not run, so nothing is scheduled yet.
+      activities: [],
       uiUrl: `${uiUrl}/namespaces/${api.temporal.namespace}/workflows/${encodeURIComponent(workflowId)}`,
     });
 
@@ -104,6 +106,31 @@ describe('GET /streams/:streamId', () => {
 
     const beyond = await api.request({ method: 'GET', url: `/streams/${streamId}?upToVersion=99` });
     expect(beyond.json().version).toBe(3);
+  });
+
+  test('playback at a time: the stream as it was when its second event was recorded', async () => {
+    const customerId = `at-time-${Date.now()}`;
+    await send({ type: 'RegisterCustomer', data: { customerId, name: 'T', email: 't@example.com' } });
+    await send({ type: 'DisableCustomer', data: { customerId, reason: 'paused' } });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await send({ type: 'EnableCustomer', data: { customerId } });
+    const streamId = `customer-${customerId}`;
+    const events = (await api.request({ method: 'GET', url: `/streams/${streamId}` })).json().events;
+    const at = (time: string) =>
+      api.request({ method: 'GET', url: `/streams/${streamId}?upToTime=${encodeURIComponent(time)}` });
+
+    const then = await at(events[1].recordedAt);
+    expect(then.json()).toMatchObject({ version: 2, state: { status: 'disabled' } });
+    const before = await at(new Date(Date.parse(events[0].recordedAt) - 1000).toISOString());
+    expect({ status: before.statusCode, body: before.json() }).toMatchObject({
+      status: 404,
+      body: { error: 'StreamNotFound', message: expect.stringContaining('at or before') },
+    });
+    await expectRejectedWithoutWrites(
+      api,
+      { method: 'GET', url: `/streams/${streamId}?upToTime=yesterday` },
+      'querystring/upToTime must match format "date-time"',
+    );
   });
 
   test('a stream with no events is a 404', async () => {

@@ -1,0 +1,211 @@
+import type { Trigger } from '../relay/trigger';
+import type { StoredEvent } from '../eventstore/types';
+
+export type TraceNodeKind = 'request' | 'command' | 'event' | 'saga';
+
+/** One node of a causation tree; the fields beyond the common ones depend on the kind. */
+export interface TraceNode {
+  /** `<kind>:<its own id>`, unique in the tree. */
+  id: string;
+  kind: TraceNodeKind;
+  parentId: string | null;
+  children: string[];
+  /** The event type, the command type, the workflow type, or 'request'. */
+  type: string;
+  /** When it happened as the log saw it: an event's record time, a command's first event's, a saga's start event's. */
+  time: string;
+  /** request: the causation id the sender gave (an HTTP request id, or `http:<Idempotency-Key>`). */
+  causationId?: string;
+  /** request and command: who sent it. */
+  actor?: string;
+  commandId?: string;
+  /** command sent by a saga: the step, from its command id `<workflowId>:<step>`. */
+  step?: string;
+  eventId?: string;
+  streamId?: string;
+  streamVersion?: number;
+  /** bigint as a decimal string. */
+  globalPosition?: string;
+  workflowId?: string;
+  /** saga: how its parent event reached it: a start, or a signal (signal-with-start). */
+  delivery?: 'start' | 'signal';
+  /** saga: events of this correlation that signalled it after its parent event. */
+  signalledBy?: string[];
+}
+
+export interface CausationTree {
+  correlationId: string;
+  /** Depth first, each parent before its children, siblings in log order. */
+  nodes: TraceNode[];
+}
+
+interface SagaSeen {
+  workflowId: string;
+  workflowType: string;
+  signal: boolean;
+  deliveries: StoredEvent[];
+}
+
+/**
+ * Rebuilds who caused what from the events of one correlation: each event's command (its command id),
+ * each command's cause (the saga that sent it, named in its metadata, else the request its causation id
+ * names), and each saga's start (the first of these events the application's triggers deliver to it).
+ * Triggers are pure (they plan a delivery from the event alone), so asking them again gives the same
+ * workflow ids the relay used. A command a saga sent that was rejected appended nothing and is absent.
+ */
+export function causationTree(
+  correlationId: string,
+  events: readonly StoredEvent[],
+  triggers: readonly Trigger<unknown>[],
+): CausationTree {
+  const nodes = new Map<string, TraceNode & { sortKey: bigint }>();
+  const add = (node: Omit<TraceNode, 'children'> & { sortKey: bigint }) => {
+    const full = { ...node, children: [] };
+    nodes.set(node.id, full);
+    return full;
+  };
+
+  const sagas = new Map<string, SagaSeen>();
+  for (const event of events) {
+    for (const delivery of deliveriesOf(event, triggers)) {
+      const seen = sagas.get(delivery.workflowId);
+      if (seen) seen.deliveries.push(event);
+      else sagas.set(delivery.workflowId, { ...delivery, deliveries: [event] });
+    }
+  }
+
+  const eventNode = (event: StoredEvent) => `event:${event.eventId}`;
+  const sagaNode = (workflowId: string) => `saga:${workflowId}`;
+  const eventIds = new Set(events.map((event) => event.eventId));
+
+  for (const event of events) {
+    const metadata = event.metadata ?? ({} as Partial<StoredEvent['metadata']>);
+    const commandId = metadata.commandId ?? `unknown:${event.eventId}`;
+    const commandNodeId = `command:${commandId}`;
+    let command = nodes.get(commandNodeId);
+    if (!command) {
+      const workflowId = metadata.workflowId;
+      if (workflowId && !sagas.has(workflowId)) {
+        // Its start event belongs to no trigger we know, or to another correlation: a root of its own.
+        sagas.set(workflowId, {
+          workflowId,
+          workflowType: metadata.actor?.replace(/^(saga|bulk):/, '') ?? 'unknown',
+          signal: false,
+          deliveries: [],
+        });
+      }
+      const cause = metadata.causationId ?? 'unknown';
+      let parentId: string;
+      if (workflowId) parentId = sagaNode(workflowId);
+      else if (eventIds.has(cause)) parentId = `event:${cause}`;
+      else if (sagas.has(cause)) parentId = sagaNode(cause);
+      else {
+        parentId = `request:${cause}`;
+        if (!nodes.has(parentId)) {
+          add({
+            id: parentId,
+            kind: 'request',
+            parentId: null,
+            type: 'request',
+            time: event.recordedAt.toISOString(),
+            causationId: cause,
+            actor: metadata.actor,
+            sortKey: BigInt(event.globalPosition),
+          });
+        }
+      }
+      const step =
+        workflowId && commandId.startsWith(`${workflowId}:`)
+          ? commandId.slice(workflowId.length + 1)
+          : undefined;
+      command = add({
+        id: commandNodeId,
+        kind: 'command',
+        parentId,
+        type: metadata.commandType ?? 'unknown',
+        time: event.recordedAt.toISOString(),
+        commandId,
+        step,
+        actor: metadata.actor,
+        sortKey: BigInt(event.globalPosition),
+      });
+    }
+    add({
+      id: eventNode(event),
+      kind: 'event',
+      parentId: commandNodeId,
+      type: event.type,
+      time: event.recordedAt.toISOString(),
+      eventId: event.eventId,
+      streamId: event.streamId,
+      streamVersion: event.streamVersion,
+      globalPosition: event.globalPosition,
+      sortKey: BigInt(event.globalPosition),
+    });
+  }
+
+  for (const saga of sagas.values()) {
+    const [start, ...signals] = saga.deliveries;
+    const firstCommand = [...nodes.values()].find((node) => node.parentId === sagaNode(saga.workflowId));
+    add({
+      id: sagaNode(saga.workflowId),
+      kind: 'saga',
+      parentId: start ? eventNode(start) : null,
+      type: saga.workflowType,
+      time: start?.recordedAt.toISOString() ?? firstCommand?.time ?? new Date(0).toISOString(),
+      workflowId: saga.workflowId,
+      delivery: start ? (saga.signal ? 'signal' : 'start') : undefined,
+      signalledBy: signals.map((event) => event.eventId),
+      sortKey: start ? BigInt(start.globalPosition) : (firstCommand?.sortKey ?? 0n),
+    });
+  }
+
+  for (const node of nodes.values()) {
+    if (node.parentId) nodes.get(node.parentId)?.children.push(node.id);
+  }
+  const bySortKey = (a: string, b: string) => {
+    const difference = nodes.get(a)!.sortKey - nodes.get(b)!.sortKey;
+    return difference === 0n ? 0 : difference < 0n ? -1 : 1;
+  };
+  const ordered: TraceNode[] = [];
+  const visit = (id: string) => {
+    const { sortKey: _sortKey, ...node } = nodes.get(id)!;
+    node.children.sort(bySortKey);
+    ordered.push(node);
+    node.children.forEach(visit);
+  };
+  [...nodes.values()]
+    .filter((node) => node.parentId === null)
+    .map((node) => node.id)
+    .sort(bySortKey)
+    .forEach(visit);
+  return { correlationId, nodes: ordered };
+}
+
+/** The sagas the relay delivers this event to, as its triggers plan them now. */
+function deliveriesOf(
+  event: StoredEvent,
+  triggers: readonly Trigger<unknown>[],
+): Array<{ workflowId: string; workflowType: string; signal: boolean }> {
+  const triggerEvent = {
+    eventId: event.eventId,
+    type: event.type,
+    streamId: event.streamId,
+    transactionId: event.transactionId,
+    globalPosition: event.globalPosition,
+    data: event.data,
+    correlationId: event.metadata?.correlationId ?? event.eventId,
+  };
+  const deliveries = [];
+  for (const trigger of triggers) {
+    if (trigger.eventType !== event.type) continue;
+    try {
+      if (trigger.appliesTo && !trigger.appliesTo(triggerEvent)) continue;
+      const { workflowId, workflowType, signal } = trigger.plan(triggerEvent, {});
+      deliveries.push({ workflowId, workflowType, signal: signal !== undefined });
+    } catch {
+      // An event the relay would park starts nothing: it has no saga in the tree.
+    }
+  }
+  return deliveries;
+}
