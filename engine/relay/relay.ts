@@ -8,6 +8,7 @@ import { readCommittedRange } from '../eventstore/readCommittedRange';
 import type { LogPosition, StoredEvent } from '../eventstore/types';
 import { countDelivery, observeRelayLag } from '../metrics/relayMetrics';
 import { AggregateId, CorrelationId, SagaType } from '../saga/searchAttributes';
+import { groupInOrder, runLanes } from './lanes';
 import type { SagaDelivery, Trigger } from './trigger';
 
 export const relaySubscriptionId = 'relay:sagas';
@@ -23,6 +24,11 @@ export interface RelayOptions<Settings = unknown> {
   retryDelayMs?: number;
   pollIntervalMs?: number;
   batchSize?: number;
+  /**
+   * Deliveries in flight at once within a batch (default 32). Deliveries to one workflow id stay in log
+   * order, one at a time; different sagas are started side by side.
+   */
+  deliveryConcurrency?: number;
   /** How long an event append may hold the relay back before it says so (default 5000). */
   stallWarningMs?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -132,11 +138,31 @@ export class Relay<Settings = unknown> {
     return this.options.triggers.filter((trigger) => trigger.eventType === eventType);
   }
 
+  /**
+   * The checkpoint moves after this returns, so every delivery of the batch has been accepted by then;
+   * if one fails (Temporal unreachable) the whole batch is retried, which starts and signals nothing twice.
+   */
   private async deliverBatch(events: StoredEvent[]): Promise<void> {
-    for (const event of events) {
-      for (const trigger of this.triggersFor(event.type)) await this.deliver(event, trigger);
-    }
+    const deliveries = events.flatMap((event) =>
+      this.triggersFor(event.type).map((trigger) => ({ event, trigger })),
+    );
+    const lanes = groupInOrder(deliveries, ({ event, trigger }) => this.laneOf(event, trigger));
+    await runLanes(
+      lanes.map((lane) => async () => {
+        for (const { event, trigger } of lane) await this.deliver(event, trigger);
+      }),
+      this.options.deliveryConcurrency ?? 32,
+    );
     await this.replayRequested();
+  }
+
+  /** Deliveries to one workflow share a lane, so its start and signals arrive in log order. */
+  private laneOf(event: StoredEvent, trigger: Trigger<Settings>): string {
+    try {
+      return trigger.plan(triggerEventOf(event), this.options.settings ?? ({} as Settings)).workflowId;
+    } catch {
+      return `unplannable:${event.eventId}`; // parked on delivery; alone in its lane
+    }
   }
 
   /** Delivers parked events that someone asked to replay (POST /parked-events/:id/replay). */
@@ -192,15 +218,7 @@ export class Relay<Settings = unknown> {
     let lastError: unknown;
     let delivery: SagaDelivery;
     try {
-      const triggerEvent = {
-        eventId: event.eventId,
-        type: event.type,
-        streamId: event.streamId,
-        transactionId: event.transactionId,
-        globalPosition: event.globalPosition,
-        data: event.data,
-        correlationId: event.metadata?.correlationId ?? event.eventId,
-      };
+      const triggerEvent = triggerEventOf(event);
       if (trigger.appliesTo && !trigger.appliesTo(triggerEvent)) return 'skipped';
       // Settings are optional knobs; a saga's input builder supplies its own defaults.
       delivery = trigger.plan(triggerEvent, this.options.settings ?? ({} as Settings));
@@ -291,6 +309,18 @@ export class Relay<Settings = unknown> {
   private log(message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(message, fields);
   }
+}
+
+function triggerEventOf(event: StoredEvent) {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    streamId: event.streamId,
+    transactionId: event.transactionId,
+    globalPosition: event.globalPosition,
+    data: event.data,
+    correlationId: event.metadata?.correlationId ?? event.eventId,
+  };
 }
 
 const unavailableGrpcCodes = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
