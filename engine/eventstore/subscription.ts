@@ -107,6 +107,8 @@ export class LogSubscription {
             if (count > 0 || this.notified) continue;
             // An append in flight may abort (no NOTIFY) while committed events wait behind it: look again soon.
             const heldBack = await this.heldBack();
+            // A NOTIFY heard while the horizon was being checked found no sleep to wake: go on reading.
+            if (this.notified) continue;
             await this.sleep(heldBack ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
           }
         } finally {
