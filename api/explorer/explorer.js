@@ -269,8 +269,17 @@ function nodeCard(node, correlationId) {
   }
   return element(
     'article',
-    { class: `node node-${node.kind}`, 'aria-label': `${node.kind} ${node.type}` },
-    element('h3', {}, element('span', { class: 'kind' }, node.kind), ' ', node.type),
+    {
+      class: `node node-${node.kind}`,
+      'aria-label': node.kind === 'request' ? 'request' : `${node.kind} ${node.type}`,
+    },
+    // A request's type is 'request': its kind says it already.
+    element(
+      'h3',
+      {},
+      element('span', { class: 'kind' }, node.kind),
+      node.kind === 'request' ? '' : ` ${node.type}`,
+    ),
     element('dl', {}, ...facts),
     links.length
       ? element('p', { class: 'links' }, ...links.flatMap((link, i) => (i ? [' · ', link] : [link])))
@@ -539,11 +548,15 @@ async function showView() {
       showTrace(await getJson(`trace/${segment(correlationId)}`));
       shownTrace = correlationId;
       say('');
+      // Focus follows what was asked for, so a screen reader reads the new content, not the old place.
+      if (!streamId && !workflowId) page.traceHeading.focus();
     }
     if (streamId && Number.isInteger(version) && version >= 1) {
       await showPlayback(streamId, version, correlationId);
+      page.detailHeading.focus();
     } else if (workflowId) {
       await showSaga(workflowId);
+      page.detailHeading.focus();
     } else {
       page.detail.hidden = true;
     }
@@ -579,7 +592,12 @@ page.searchForm.addEventListener('submit', async (submitted) => {
       say(`${id} belongs to no correlation.`, 'error');
     } else if (correlationIds.length === 1) {
       say('');
-      location.hash = viewLink({ trace: /** @type {string} */ (correlationIds[0]) }).slice(1);
+      const view = viewLink({ trace: /** @type {string} */ (correlationIds[0]) });
+      // The same view again fires no hashchange: show it anew (the key may have changed since).
+      if (location.hash === view) {
+        shownTrace = undefined;
+        void showView();
+      } else location.hash = view.slice(1);
     } else {
       say(`${id} belongs to ${correlationIds.length} correlations: pick one.`);
       page.choiceList.replaceChildren(
