@@ -11,6 +11,7 @@ import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
 import { installDryRun } from './dryRun';
+import { installExplorer } from './explorer';
 import { installOpenApi } from './openApi';
 import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
@@ -77,6 +78,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
   }
   installDryRun(app);
   installOpenApi(app);
+  installExplorer(app);
   // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
   void app.register(async (plugin) => {
     const routes = plugin.withTypeProvider<TypeBoxTypeProvider>();

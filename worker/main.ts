@@ -106,6 +106,7 @@ async function main() {
       say(`HTTP API at ${running.apiUrl} (API keys from ${keys!.source})`);
       if (keys!.createdKey) say(`created an admin API key, kept in ${keys!.source}: ${keys!.createdKey}`);
       if (adminKey) say(`try: curl -H 'Authorization: Bearer ${adminKey}' ${running.apiUrl}/bulk-tasks`);
+      say(`causation explorer at ${running.apiUrl}/explorer/`);
     }
 
     const everything = processRoles.every((role) => roles.includes(role));
