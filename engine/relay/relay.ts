@@ -9,7 +9,7 @@ import type { LogPosition, StoredEvent } from '../eventstore/types';
 import { countDelivery, observeRelayLag } from '../metrics/relayMetrics';
 import { AggregateId, CorrelationId, SagaType } from '../saga/searchAttributes';
 import { groupInOrder, runLanes } from './lanes';
-import type { SagaDelivery, Trigger } from './trigger';
+import { triggerEventOf, type SagaDelivery, type Trigger } from './trigger';
 
 export const relaySubscriptionId = 'relay:sagas';
 
@@ -309,18 +309,6 @@ export class Relay<Settings = unknown> {
   private log(message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(message, fields);
   }
-}
-
-function triggerEventOf(event: StoredEvent) {
-  return {
-    eventId: event.eventId,
-    type: event.type,
-    streamId: event.streamId,
-    transactionId: event.transactionId,
-    globalPosition: event.globalPosition,
-    data: event.data,
-    correlationId: event.metadata?.correlationId ?? event.eventId,
-  };
 }
 
 const unavailableGrpcCodes = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE

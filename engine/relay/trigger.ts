@@ -1,3 +1,5 @@
+import type { StoredEvent } from '../eventstore/types';
+
 /** The part of a logged event a trigger looks at. */
 export interface TriggerEvent<Type extends string = string, Data = unknown> {
   eventId: string;
@@ -9,6 +11,19 @@ export interface TriggerEvent<Type extends string = string, Data = unknown> {
   globalPosition: string;
   data: Data;
   correlationId: string;
+}
+
+/** What a trigger sees of a stored event; an event without a correlation id is its own correlation. */
+export function triggerEventOf(event: StoredEvent): TriggerEvent {
+  return {
+    eventId: event.eventId,
+    type: event.type,
+    streamId: event.streamId,
+    transactionId: event.transactionId,
+    globalPosition: event.globalPosition,
+    data: event.data,
+    correlationId: event.metadata?.correlationId ?? event.eventId,
+  };
 }
 
 /** What the relay asks Temporal to do for one event. */

@@ -1,4 +1,4 @@
-import type { Trigger } from '../relay/trigger';
+import { triggerEventOf, type Trigger } from '../relay/trigger';
 import type { StoredEvent } from '../eventstore/types';
 
 export type TraceNodeKind = 'request' | 'command' | 'event' | 'saga';
@@ -187,15 +187,7 @@ function deliveriesOf(
   event: StoredEvent,
   triggers: readonly Trigger<unknown>[],
 ): Array<{ workflowId: string; workflowType: string; signal: boolean }> {
-  const triggerEvent = {
-    eventId: event.eventId,
-    type: event.type,
-    streamId: event.streamId,
-    transactionId: event.transactionId,
-    globalPosition: event.globalPosition,
-    data: event.data,
-    correlationId: event.metadata?.correlationId ?? event.eventId,
-  };
+  const triggerEvent = triggerEventOf(event);
   const deliveries = [];
   for (const trigger of triggers) {
     if (trigger.eventType !== event.type) continue;
