@@ -11,6 +11,8 @@ export interface BulkFigures {
   perSecond: number;
   baselinePerSecond: number;
   rssBeforeMiB: number;
+  /** Live heap after a full GC, once the bulk has completed, against the same before it: a leak shows here. */
+  heapGrowthAfterGcMiB: number | undefined;
   rssGrowthMiB: number;
   runs: number;
   maxHistoryLength: number;
@@ -83,6 +85,7 @@ export async function bulkFigures(context: BenchContext, size: number): Promise<
     const last = await sendBatches(pool, registerCommands(`c${randomUUID().slice(0, 6)}`, size));
     await untilReached(pool, customersProjection.subscriptionId, last);
     global.gc?.();
+    const heapBefore = process.memoryUsage().heapUsed;
     const rssBefore = process.memoryUsage().rss;
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 100);
@@ -102,6 +105,8 @@ export async function bulkFigures(context: BenchContext, size: number): Promise<
     }
     const perSecond = size / seconds(started);
     clearInterval(sampler);
+    global.gc?.();
+    const heapGrowthAfterGcMiB = global.gc ? mib(process.memoryUsage().heapUsed - heapBefore) : undefined;
     const counted = await pool.query<{ count: string }>(
       `select count(*) from events where event_type = 'CustomerDisabled' and metadata->>'commandId' like $1`,
       [`bulk:${bulkId}:%`],
@@ -124,6 +129,7 @@ export async function bulkFigures(context: BenchContext, size: number): Promise<
       baselinePerSecond,
       rssBeforeMiB: mib(rssBefore),
       rssGrowthMiB: mib(rssPeak - rssBefore),
+      heapGrowthAfterGcMiB,
       runs,
       maxHistoryLength,
       profile,
