@@ -12,6 +12,7 @@ import type { ApiDependencies } from './dependencies';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
 import { installDryRun } from './dryRun';
 import { installOpenApi } from './openApi';
+import { installRequestSpans } from './requestSpans';
 import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
 import { registerBulkRoutes } from './routes/bulk';
@@ -57,6 +58,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
       return response.code(statusCode).send(body);
     },
   });
+  installRequestSpans(app);
   installErrorHandling(app);
   installJsonBodyParser(app);
   installAuthentication(app, deps.apiKeys);
