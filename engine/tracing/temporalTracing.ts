@@ -13,7 +13,9 @@ import { activeTracing } from './tracing';
  * Bundled into every workflow bundle (the worker's own, a prebuilt WORKFLOW_BUNDLE, the tests'): it
  * traces a workflow only when its start carried a trace context, so it costs nothing while tracing is off.
  */
-export const tracingWorkflowInterceptorModules: readonly string[] = [require.resolve('./workflowInterceptors')];
+export const tracingWorkflowInterceptorModules: readonly string[] = [
+  require.resolve('./workflowInterceptors'),
+];
 
 /** For the client that starts sagas: the start (and signalWithStart) carries the current span to the workflow. */
 export function tracingClientInterceptors(): ClientInterceptors | undefined {

@@ -9,7 +9,9 @@ interface Carrier {
   traceparent?: string;
 }
 
-const setter = { set: (carrier: Carrier, key: string, value: string) => void (carrier[key as 'traceparent'] = value) };
+const setter = {
+  set: (carrier: Carrier, key: string, value: string) => void (carrier[key as 'traceparent'] = value),
+};
 const getter = {
   get: (carrier: Carrier, key: string) => (key === 'traceparent' ? carrier.traceparent : undefined),
   keys: () => ['traceparent'],

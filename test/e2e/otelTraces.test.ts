@@ -127,7 +127,11 @@ describe('with tracing on', () => {
     const { orderId, workflowId } = await placeOrder(running!);
     expect((await call(running!, 'POST', `/shipments/${orderId}/dispatch`)).status).toBe(200);
     await eventually(async () => {
-      const saga = await call<{ status: string }>(running!, 'GET', `/sagas/${encodeURIComponent(workflowId)}`);
+      const saga = await call<{ status: string }>(
+        running!,
+        'GET',
+        `/sagas/${encodeURIComponent(workflowId)}`,
+      );
       return saga.body.status === 'COMPLETED' ? true : undefined;
     });
 
@@ -159,6 +163,7 @@ describe('with tracing on', () => {
     expect(activityRuns.length).toBeGreaterThan(0);
     for (const span of activityRuns) {
       expect(span.attributes.temporalWorkflowId).toBe(workflowId);
+      expect(span.attributes['procession.command.id']).toMatch(`${workflowId}:`);
       expect(parentOf(span)).toBe('StartActivity:executeCommand');
     }
     expect(
@@ -191,6 +196,17 @@ describe('with tracing on', () => {
       expect({ version, eventTraceId, flags }).toEqual({ version: '00', eventTraceId: traceId, flags: '01' });
       expect(activitySpanIds.has(spanId!)).toBe(true);
     }
+    expect(activityRuns.map((span) => span.attributes['procession.command.type'])).toEqual(
+      expect.arrayContaining(['AuthorizePayment', 'ConfirmOrder']),
+    );
+    // The API's own Temporal calls are in its requests' traces.
+    const sagaRead = spans().find((span) => span.name === 'GET /sagas/:workflowId')!;
+    expect(
+      spans().some(
+        (span) =>
+          span.name.startsWith('DescribeWorkflow') && span.parentSpanId === sagaRead.spanContext().spanId,
+      ),
+    ).toBe(true);
     const placed = (await eventsOf(running!, orderId)).find((event) => event.event_type === 'OrderPlaced')!;
     expect(placed.metadata.traceparent).toBe(`00-${traceId}-${request.spanContext().spanId}-01`);
 
@@ -215,9 +231,12 @@ function printTrace(trace: ReadableSpan[]): string {
   }
   const lines: string[] = [];
   const walk = (parent: string, depth: number) => {
-    const sorted = (children.get(parent) ?? []).sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
+    const sorted = (children.get(parent) ?? []).sort(
+      (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
+    );
     for (const span of sorted) {
-      lines.push(`${'  '.repeat(depth)}${span.name}`);
+      const command = span.attributes['procession.command.type'];
+      lines.push(`${'  '.repeat(depth)}${span.name}${command ? ` (${String(command)})` : ''}`);
       walk(span.spanContext().spanId, depth + 1);
     }
   };
