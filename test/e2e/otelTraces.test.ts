@@ -28,7 +28,7 @@ async function start(label: string): Promise<Running> {
     apiKeys: testApiKeys,
     pollIntervalMs: 100,
     workflowBundle: testWorkflowBundle(),
-    settings: { dispatchDeadline: '1 minute' },
+    settings: { dispatchDeadline: '1 minute', bulkPageSize: 10, bulkPagesPerRun: 2 },
   });
   return { procession, databaseUrl };
 }
@@ -214,6 +214,54 @@ describe('with tracing on', () => {
       console.log(printTrace(trace));
       const dispatch = spans().find((span) => span.name === 'POST /shipments/:orderId/dispatch')!;
       console.log(printTrace(spans().filter((span) => inTrace(span, dispatch.spanContext().traceId))));
+    }
+  });
+
+  test('a bulk task is one trace across its continue-as-new runs, down to the commands its pages append', async () => {
+    const ids = Array.from({ length: 30 }, (_, i) => `traced-bulk-${String(i).padStart(2, '0')}`);
+    for (const customerId of ids)
+      await call(running!, 'POST', '/customers', { customerId, name: 'T', email: 't@example.com' });
+    const requested = await call<{ bulkId: string; workflowId: string }>(
+      running!,
+      'POST',
+      '/bulk/disable-all-customers',
+      { reason: 'traced' },
+    );
+    expect(requested.status).toBe(202);
+    await eventually(async () => {
+      const progress = await call<{ status: string }>(running!, 'GET', `/bulk/${requested.body.bulkId}`);
+      return progress.body.status === 'completed' ? true : undefined;
+    }, 60_000);
+
+    const spans = () => exporter.getFinishedSpans();
+    const request = spans().find((span) => span.name === 'POST /bulk/disable-all-customers')!;
+    expect(request.parentSpanId).toBeUndefined();
+    const traceId = request.spanContext().traceId;
+    // 30 customers, 10 a page, 2 pages a run: at least one continue-as-new, each run traced.
+    const runs = await eventually(async () => {
+      const found = spans().filter((span) => span.name === 'RunWorkflow:bulkTask' && inTrace(span, traceId));
+      return found.length >= 2 ? found : undefined;
+    });
+    const continued = spans().filter(
+      (span) => span.name === 'ContinueAsNew:bulkTask' && inTrace(span, traceId),
+    );
+    expect(continued.length).toBe(runs.length - 1);
+
+    const disabled = await running!.procession.pool.query<{ traceparent: string | null }>(
+      `select metadata->>'traceparent' as traceparent from events
+       where event_type = 'CustomerDisabled' and stream_id = any($1)`,
+      [ids.map((id) => `customer-${id}`)],
+    );
+    expect(disabled.rows).toHaveLength(ids.length);
+    const activitySpanIds = new Set(
+      spans()
+        .filter((span) => span.name.startsWith('RunActivity:') && inTrace(span, traceId))
+        .map((span) => span.spanContext().spanId),
+    );
+    if (process.env.PRINT_TRACE) console.log(printTrace(spans().filter((span) => inTrace(span, traceId))));
+    for (const { traceparent } of disabled.rows) {
+      expect(traceparent?.split('-')[1]).toBe(traceId);
+      expect(activitySpanIds.has(traceparent!.split('-')[2]!)).toBe(true);
     }
   });
 });
