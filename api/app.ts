@@ -13,6 +13,7 @@ import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
 import { installDryRun } from './dryRun';
 import { installExplorer } from './explorer';
 import { installOpenApi } from './openApi';
+import { installRequestSpans } from './requestSpans';
 import { registerReadModelRoutes } from './routes/readModels';
 import { installErrorHandling, schemaErrorFormatter, toErrorReply } from './errors';
 import { registerBulkRoutes } from './routes/bulk';
@@ -58,6 +59,7 @@ export function buildApp(deps: ApiDependencies): FastifyInstance {
       return response.code(statusCode).send(body);
     },
   });
+  installRequestSpans(app);
   installErrorHandling(app);
   installJsonBodyParser(app);
   installAuthentication(app, deps.apiKeys);

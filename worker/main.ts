@@ -10,6 +10,7 @@ import {
   startOrConnectTemporal,
   type TemporalTarget,
 } from '../engine/temporal/target';
+import { startTracingFromEnv, tracesEndpoint } from '../engine/tracing/tracing';
 import { runDemo } from '../scripts/demo';
 import { adminKeyOf, apiKeysFromEnvOrFile } from './apiKeyFile';
 import { processRoles, startRoles, type RunningRoles } from './roles';
@@ -38,6 +39,9 @@ async function main() {
     process.exit(2);
   }
   const { temporalServer, roles } = parsed;
+  // Before any client, worker or server exists: they pick their interceptors and hooks when built.
+  const tracing = startTracingFromEnv({ roles: temporalServer ? ['temporal', ...roles] : roles });
+  if (tracing) say(`traces to ${tracesEndpoint()}`);
   installTemporalRuntime(say, { metricsBindAddress: temporalMetrics });
   if (temporalMetrics) say(`Temporal SDK metrics at http://${temporalMetrics}/metrics`);
   let database: DatabaseTarget | undefined;
@@ -50,6 +54,7 @@ async function main() {
     stopping = true;
     say('shutting down');
     await running?.stop().catch((error) => say(`stop failed: ${String(error)}`));
+    await tracing?.stop().catch((error) => say(`trace export failed: ${String(error)}`));
     await temporal?.stop().catch((error) => say(`Temporal stop failed: ${String(error)}`));
     // Last: everything above may still write while it stops. A server still starting (Ctrl-C early) is
     // waited for, so it is not left running in its own process group.

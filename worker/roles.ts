@@ -16,6 +16,7 @@ import { installEventSchemas } from '../engine/eventstore/upcasting';
 import { runProjection } from '../engine/projections/projectionRunner';
 import { Relay, stallMessage } from '../engine/relay/relay';
 import type { TemporalTarget } from '../engine/temporal/target';
+import { tracingClientInterceptors } from '../engine/tracing/temporalTracing';
 import type { TriggerSettings } from '../workflows/settings';
 import { shopApplication } from './application';
 
@@ -85,7 +86,8 @@ export async function startRoles(options: RolesOptions): Promise<RunningRoles> {
   const taskQueue = options.taskQueue ?? defaultTaskQueue;
   const { connectionOptions, namespace } = options.temporal;
   const connection = await Connection.connect(connectionOptions);
-  const client = new Client({ connection, namespace });
+  // With tracing on, saga starts carry the current span (the relay's) into the workflow.
+  const client = new Client({ connection, namespace, interceptors: tracingClientInterceptors() });
   collectNodeMetrics();
   const metrics = metricsSource([
     processRegistry,

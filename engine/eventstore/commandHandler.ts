@@ -19,6 +19,7 @@ import {
   secondsSince,
 } from '../metrics/commandMetrics';
 import { notifierFor } from './notifier';
+import { activeTraceparent } from '../tracing/traceparent';
 import type { EventMetadata } from './types';
 
 export interface CommandHandlerOptions {
@@ -147,5 +148,7 @@ export function toNewEvent(event: { type: string; data: unknown }, envelope: Com
     commandId: envelope.commandId,
     commandType: envelope.command.type,
   };
+  const traceparent = activeTraceparent();
+  if (traceparent) metadata.traceparent = traceparent;
   return { type: event.type, data: event.data, metadata };
 }

@@ -13,10 +13,15 @@ export interface EventMetadata {
   /** Set when a saga sent the command. */
   workflowId?: string;
   runId?: string;
+  /**
+   * W3C trace context of the span the command was handled in (the HTTP request's, the saga activity's);
+   * set only while tracing is on. The relay parents its saga start on it, so one trace follows the chain.
+   */
+  traceparent?: string;
 }
 
 /** Metadata the sender of a command supplies; the event store adds event and command ids. */
-export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'commandId' | 'commandType'>;
+export type CommandMetadata = Omit<EventMetadata, 'eventId' | 'commandId' | 'commandType' | 'traceparent'>;
 
 /**
  * A place in the log, in read order: (transaction id, global position). Both are 64-bit (xid8, bigint)

@@ -1,3 +1,4 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { markReplayed, parkEvent, pendingReplays, recordIgnoredDelivery } from '../eventstore/parkedEvents';
@@ -8,6 +9,8 @@ import { readCommittedRange } from '../eventstore/readCommittedRange';
 import type { LogPosition, StoredEvent } from '../eventstore/types';
 import { countDelivery, observeRelayLag } from '../metrics/relayMetrics';
 import { AggregateId, CorrelationId, SagaType } from '../saga/searchAttributes';
+import { contextOfTraceparent } from '../tracing/traceparent';
+import { processionTracer, tracingOn } from '../tracing/tracing';
 import { groupInOrder, runLanes } from './lanes';
 import { triggerEventOf, type SagaDelivery, type Trigger } from './trigger';
 
@@ -198,6 +201,42 @@ export class Relay<Settings = unknown> {
     event: StoredEvent,
     trigger: Trigger<Settings>,
     options: { recordIgnored?: boolean; rescan?: boolean } = {},
+  ): Promise<DeliveryOutcome> {
+    if (!tracingOn()) return this.countedDelivery(event, trigger, options);
+    // Parented on the span the event was appended in: the saga start (and the workflow, its activities and
+    // the commands they append) joins the trace of the request that caused the event.
+    return processionTracer().startActiveSpan(
+      `Relay:${trigger.name}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'procession.event.id': event.eventId,
+          'procession.event.type': event.type,
+          'procession.stream.id': event.streamId,
+          'procession.event.position': event.globalPosition,
+        },
+      },
+      contextOfTraceparent(event.metadata?.traceparent),
+      async (span) => {
+        try {
+          const outcome = await this.countedDelivery(event, trigger, options);
+          span.setAttribute('procession.delivery.outcome', outcome);
+          return outcome;
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async countedDelivery(
+    event: StoredEvent,
+    trigger: Trigger<Settings>,
+    options: { recordIgnored?: boolean; rescan?: boolean },
   ): Promise<DeliveryOutcome> {
     try {
       const outcome = await this.attemptDelivery(event, trigger, options);

@@ -6,6 +6,7 @@ import type { Message } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
 import { handleCommand } from '../eventstore/commandHandler';
 import { IdempotencyKeyReusedError, type CommandResult } from '../eventstore/commandEnvelope';
+import { nameCommandOnSpan } from '../tracing/commandSpan';
 
 /** What a saga sends: the command id is derived from the workflow id and step, so retries repeat it. */
 export interface DispatchRequest {
@@ -57,6 +58,7 @@ export function createCommandActivities(pool: Pool, registry: AggregateRegistry)
     async executeCommand(request: DispatchRequest): Promise<DispatchResult> {
       const info = Context.current().info;
       const sent = { commandId: request.commandId, commandType: request.command.type };
+      nameCommandOnSpan(sent);
       try {
         const result = await handleCommand(pool, registry, {
           commandId: request.commandId,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startOrConnectTemporal } from '../../engine/temporal/target';
+import { tracingWorkflowInterceptorModules } from '../../engine/tracing/temporalTracing';
 
 // One Temporal server for the whole run: the dev server from the provisioned CLI on free ports, or the
 // server TEMPORAL_ADDRESS names. Test files reach it through the environment, which jest's workers
@@ -10,7 +11,11 @@ import { startOrConnectTemporal } from '../../engine/temporal/target';
 export default async function globalSetup(): Promise<void> {
   const [target, bundle] = await Promise.all([
     startOrConnectTemporal({ ui: false, port: 0, uiPort: 0 }),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietBundlerLogger }),
+    bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      workflowInterceptorModules: [...tracingWorkflowInterceptorModules],
+      logger: quietBundlerLogger,
+    }),
   ]);
   const bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'procession-workflows-'));
   const bundlePath = path.join(bundleDir, 'workflow-bundle.js');
