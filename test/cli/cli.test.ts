@@ -2,32 +2,20 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import { dropDatabase } from '../../engine/eventstore/database';
-import { startProcession, type RunningProcession } from '../../worker/procession';
-import { bearer, testApiKeys, testKeys } from '../harness/apiKeys';
-import { testDatabaseUrl } from '../harness/database';
-import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
-import { testTemporalSettings } from '../harness/temporal';
+import type { RunningProcession } from '../../worker/procession';
+import { startTestProcession, type TestProcession } from '../harness/procession';
+import { bearer, testKeys } from '../harness/apiKeys';
+import { eventually } from '../harness/sagaHarness';
 
 // The CLI as a user runs it: a child process (bin/procession.js through tsx) against a real API on a free
 // port, with a real worker, relay and projections behind it, so bulk tasks really run to the end.
+let running: TestProcession;
 let procession: RunningProcession;
-let databaseUrl: string;
 const bin = path.join(__dirname, '../../bin/procession.js');
 const customers = 60;
 
 beforeAll(async () => {
-  databaseUrl = testDatabaseUrl();
-  procession = await startProcession({
-    databaseUrl,
-    temporal: { ...testTemporalSettings(), uiUrl: 'http://127.0.0.1:8233' },
-    taskQueue: `cli-${randomUUID()}`,
-    port: 0,
-    apiKeys: testApiKeys,
-    pollIntervalMs: 100,
-    workflowBundle: testWorkflowBundle(),
-    settings: { dispatchDeadline: '1 minute', bulkPageSize: 10 },
-  });
+  ({ procession } = running = await startTestProcession('cli', { settings: { bulkPageSize: 10 } }));
   for (let i = 0; i < customers; i++) {
     await call('POST', '/customers', {
       body: { customerId: `cli-${String(i).padStart(2, '0')}`, name: 'C', email: 'c@example.com' },
@@ -36,8 +24,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await procession?.stop();
-  if (databaseUrl) await dropDatabase(databaseUrl);
+  await running?.stop();
 });
 
 async function call<T = Record<string, unknown>>(

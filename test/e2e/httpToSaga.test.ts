@@ -1,34 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { appendToStream } from '../../engine/eventstore/append';
-import { dropDatabase } from '../../engine/eventstore/database';
-import { startProcession, type RunningProcession } from '../../worker/procession';
-import { testDatabaseUrl } from '../harness/database';
-import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
-import { testTemporalSettings } from '../harness/temporal';
-import { bearer, testApiKeys } from '../harness/apiKeys';
+import type { RunningProcession } from '../../worker/procession';
+import { startTestProcession, type TestProcession } from '../harness/procession';
+import { eventually } from '../harness/sagaHarness';
+import { bearer } from '../harness/apiKeys';
 
 // The whole path a user takes: HTTP command → event → relay → saga → commands → aggregates, then
 // watching it through the API. Everything real: PostgreSQL, the Temporal server, the HTTP server.
+let running: TestProcession;
 let procession: RunningProcession;
-let databaseUrl: string;
 
 beforeAll(async () => {
-  databaseUrl = testDatabaseUrl();
-  procession = await startProcession({
-    databaseUrl,
-    temporal: { ...testTemporalSettings(), uiUrl: 'http://127.0.0.1:8233' },
-    taskQueue: `e2e-${randomUUID()}`,
-    port: 0,
-    apiKeys: testApiKeys,
-    pollIntervalMs: 100,
-    workflowBundle: testWorkflowBundle(),
-    settings: { dispatchDeadline: '1 minute', bulkPageSize: 25, bulkPagesPerRun: 3 },
-  });
+  ({ procession } = running = await startTestProcession('e2e', {
+    settings: { bulkPageSize: 25, bulkPagesPerRun: 3 },
+  }));
 });
 
 afterAll(async () => {
-  await procession?.stop();
-  if (databaseUrl) await dropDatabase(databaseUrl);
+  await running?.stop();
 });
 
 async function call<T = Record<string, unknown>>(

@@ -2,38 +2,27 @@ import { randomUUID } from 'node:crypto';
 import { takeAppendLock } from '../../engine/eventstore/appendLock';
 import { appendToStream } from '../../engine/eventstore/append';
 import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
-import { dropDatabase } from '../../engine/eventstore/database';
 import { shop } from '../../domain/registry';
-import { startProcession, type RunningProcession } from '../../worker/procession';
-import { bearer, testApiKeys } from '../harness/apiKeys';
-import { testDatabaseUrl } from '../harness/database';
+import type { RunningProcession } from '../../worker/procession';
+import { startTestProcession, type TestProcession } from '../harness/procession';
+import { bearer } from '../harness/apiKeys';
 import { parsePrometheusText, valueOf, matching, type Sample } from '../harness/prometheusText';
-import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
-import { testTemporalSettings } from '../harness/temporal';
+import { eventually } from '../harness/sagaHarness';
 
 // GET /metrics of a process running every role, against the real PostgreSQL and Temporal server: the
 // counters move with the work, the gauges read the database when scraped.
+let running: TestProcession;
 let procession: RunningProcession;
-let databaseUrl: string;
 
 beforeAll(async () => {
-  databaseUrl = testDatabaseUrl();
-  procession = await startProcession({
-    databaseUrl,
-    temporal: testTemporalSettings(),
-    taskQueue: `metrics-${randomUUID()}`,
-    port: 0,
+  ({ procession } = running = await startTestProcession('metrics', {
+    settings: { bulkPageSize: 10 },
     metricsPort: 0,
-    apiKeys: testApiKeys,
-    pollIntervalMs: 100,
-    workflowBundle: testWorkflowBundle(),
-    settings: { dispatchDeadline: '1 minute', bulkPageSize: 10 },
-  });
+  }));
 });
 
 afterAll(async () => {
-  await procession?.stop();
-  if (databaseUrl) await dropDatabase(databaseUrl);
+  await running?.stop();
 });
 
 async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {

@@ -1,34 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { dropDatabase } from '../../engine/eventstore/database';
 import type { TraceNode } from '../../engine/trace/causationTree';
-import { startProcession, type RunningProcession } from '../../worker/procession';
-import { bearer, testApiKeys } from '../harness/apiKeys';
-import { testDatabaseUrl } from '../harness/database';
-import { eventually, testWorkflowBundle } from '../harness/sagaHarness';
-import { testTemporalSettings } from '../harness/temporal';
+import type { RunningProcession } from '../../worker/procession';
+import { startTestProcession, type TestProcession } from '../harness/procession';
+import { bearer } from '../harness/apiKeys';
+import { eventually } from '../harness/sagaHarness';
 
 // A trace of a real order: placed and dispatched over HTTP under one correlation id, fulfilled by its
 // saga on a real worker, the events read back from PostgreSQL and the saga described by Temporal.
+let running: TestProcession;
 let procession: RunningProcession;
-let databaseUrl: string;
 
 beforeAll(async () => {
-  databaseUrl = testDatabaseUrl();
-  procession = await startProcession({
-    databaseUrl,
-    temporal: { ...testTemporalSettings(), uiUrl: 'http://127.0.0.1:8233' },
-    taskQueue: `trace-${randomUUID()}`,
-    port: 0,
-    apiKeys: testApiKeys,
-    pollIntervalMs: 100,
-    workflowBundle: testWorkflowBundle(),
-    settings: { dispatchDeadline: '1 minute' },
-  });
+  ({ procession } = running = await startTestProcession('trace'));
 });
 
 afterAll(async () => {
-  await procession?.stop();
-  if (databaseUrl) await dropDatabase(databaseUrl);
+  await running?.stop();
 });
 
 async function call<T = Record<string, unknown>>(
