@@ -1,4 +1,3 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { markReplayed, parkEvent, pendingReplays, recordIgnoredDelivery } from '../eventstore/parkedEvents';
@@ -8,10 +7,9 @@ import { loadCheckpoint } from '../eventstore/checkpoints';
 import { readCommittedRange } from '../eventstore/readCommittedRange';
 import type { LogPosition, StoredEvent } from '../eventstore/types';
 import { countDelivery, observeRelayLag } from '../metrics/relayMetrics';
-import { AggregateId, CorrelationId, SagaType } from '../saga/searchAttributes';
-import { contextOfTraceparent } from '../tracing/traceparent';
-import { processionTracer, tracingOn } from '../tracing/tracing';
+import { inDeliverySpan } from './deliverySpan';
 import { groupInOrder, runLanes } from './lanes';
+import { describeFailure, isUnavailable, startOrSignal } from './sagaStart';
 import { triggerEventOf, type SagaDelivery, type Trigger } from './trigger';
 
 export const relaySubscriptionId = 'relay:sagas';
@@ -202,35 +200,7 @@ export class Relay<Settings = unknown> {
     trigger: Trigger<Settings>,
     options: { recordIgnored?: boolean; rescan?: boolean } = {},
   ): Promise<DeliveryOutcome> {
-    if (!tracingOn()) return this.countedDelivery(event, trigger, options);
-    // Parented on the span the event was appended in: the saga start (and the workflow, its activities and
-    // the commands they append) joins the trace of the request that caused the event.
-    return processionTracer().startActiveSpan(
-      `Relay:${trigger.name}`,
-      {
-        kind: SpanKind.CONSUMER,
-        attributes: {
-          'procession.event.id': event.eventId,
-          'procession.event.type': event.type,
-          'procession.stream.id': event.streamId,
-          'procession.event.position': event.globalPosition,
-        },
-      },
-      contextOfTraceparent(event.metadata?.traceparent),
-      async (span) => {
-        try {
-          const outcome = await this.countedDelivery(event, trigger, options);
-          span.setAttribute('procession.delivery.outcome', outcome);
-          return outcome;
-        } catch (error) {
-          span.recordException(error as Error);
-          span.setStatus({ code: SpanStatusCode.ERROR, message: String(error) });
-          throw error;
-        } finally {
-          span.end();
-        }
-      },
-    );
+    return inDeliverySpan(event, trigger.name, () => this.countedDelivery(event, trigger, options));
   }
 
   private async countedDelivery(
@@ -296,32 +266,7 @@ export class Relay<Settings = unknown> {
   }
 
   private async send(delivery: SagaDelivery, event: StoredEvent): Promise<void> {
-    const common = {
-      taskQueue: this.options.taskQueue,
-      workflowId: delivery.workflowId,
-      args: delivery.args,
-      workflowIdReusePolicy:
-        delivery.whenFinished === 'startAgain' ? ('ALLOW_DUPLICATE' as const) : ('REJECT_DUPLICATE' as const),
-      typedSearchAttributes: [
-        { key: SagaType, value: delivery.searchAttributes.sagaType },
-        { key: AggregateId, value: delivery.searchAttributes.aggregateId },
-        { key: CorrelationId, value: delivery.searchAttributes.correlationId },
-      ],
-      staticSummary: delivery.summary,
-      staticDetails: delivery.details,
-    };
-    if (delivery.signal) {
-      await this.client.workflow.signalWithStart(delivery.workflowType, {
-        ...common,
-        signal: delivery.signal.name,
-        signalArgs: delivery.signal.args,
-      });
-    } else {
-      await this.client.workflow.start(delivery.workflowType, {
-        ...common,
-        workflowIdConflictPolicy: 'USE_EXISTING',
-      });
-    }
+    await startOrSignal(this.client, this.options.taskQueue, delivery);
     this.log('delivered', { eventId: event.eventId, type: event.type, workflowId: delivery.workflowId });
   }
 
@@ -348,30 +293,6 @@ export class Relay<Settings = unknown> {
   private log(message: string, fields?: Record<string, unknown>): void {
     this.options.log?.(message, fields);
   }
-}
-
-const unavailableGrpcCodes = new Set([4, 14]); // DEADLINE_EXCEEDED, UNAVAILABLE
-
-function isUnavailable(error: unknown): boolean {
-  for (
-    let current = error as { code?: unknown; cause?: unknown } | undefined;
-    current;
-    current = current.cause as typeof current
-  ) {
-    if (typeof current.code === 'number' && unavailableGrpcCodes.has(current.code)) return true;
-    if ((current as Error).name === 'ConnectionError' || (current as Error).name === 'TransportError')
-      return true;
-  }
-  return false;
-}
-
-/** The whole cause chain: the SDK's "Failed to start Workflow" says nothing without the server's reason. */
-function describeFailure(error: unknown): string {
-  const parts: string[] = [];
-  for (let current = error; current && parts.length < 5; current = (current as { cause?: unknown }).cause) {
-    parts.push(current instanceof Error ? `${current.name}: ${current.message}` : String(current));
-  }
-  return parts.join(' ← ');
 }
 
 function sleep(ms: number): Promise<void> {
