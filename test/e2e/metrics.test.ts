@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { takeAppendLock } from '../../engine/eventstore/appendLock';
-import { appendToStream } from '../../engine/eventstore/append';
 import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
 import { shop } from '../../domain/registry';
 import type { RunningProcession } from '../../worker/procession';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { bearer } from '../harness/apiKeys';
 import { parsePrometheusText, valueOf, matching, type Sample } from '../harness/prometheusText';
+import { appendPoisonOrderPlaced } from '../harness/poisonEvent';
 import { eventually } from '../harness/sagaHarness';
 
 // GET /metrics of a process running every role, against the real PostgreSQL and Temporal server: the
@@ -153,25 +153,7 @@ test('a saga started by the relay shows in the relay lag histogram and moves its
 test('an event the relay cannot deliver shows in the parked gauge', async () => {
   expect(valueOf(await scrape(), 'procession_parked_events', { status: 'parked' })).toBe(0);
   // An OrderPlaced without an order id cannot start a saga: the trigger's plan throws, the event is parked.
-  const client = await procession.pool.connect();
-  try {
-    await appendToStream(client, `order-poison-${randomUUID()}`, 0, [
-      {
-        type: 'OrderPlaced',
-        data: { customerId: 'nobody' },
-        metadata: {
-          eventId: randomUUID(),
-          commandId: randomUUID(),
-          commandType: 'PlaceOrder',
-          correlationId: 'poison',
-          causationId: 'poison',
-          actor: 'test',
-        },
-      },
-    ]);
-  } finally {
-    client.release();
-  }
+  await appendPoisonOrderPlaced(procession.pool);
   const samples = await eventually(async () => {
     const scraped = await scrape();
     return valueOf(scraped, 'procession_parked_events', { status: 'parked' }) === 1 ? scraped : undefined;

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { appendToStream } from '../../engine/eventstore/append';
 import { deleteCheckpoint } from '../../engine/eventstore/checkpoints';
 import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
 import { readLogAfter } from '../../engine/eventstore/readLog';
@@ -7,6 +5,7 @@ import { logStart } from '../../engine/eventstore/types';
 import { relaySubscriptionId } from '../../engine/relay/relay';
 import { shopApplication } from '../../worker/application';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
+import { appendPoisonOrderPlaced } from '../harness/poisonEvent';
 import { eventually, startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { eventTypes, placeOrder, registerCustomer, sagaOf, stock } from '../sagas/orderScenario';
 
@@ -92,26 +91,7 @@ test('replaying the whole log after a lost checkpoint starts nothing twice and a
 
 test('a poison event is parked with its error, the relay moves on, and a replay that still fails parks it again', async () => {
   // An OrderPlaced without an order id (a corrupt or legacy event) cannot start a saga.
-  const poisonStream = `order-poison-${randomUUID()}`;
-  const client = await h.db.pool.connect();
-  try {
-    await appendToStream(client, poisonStream, 0, [
-      {
-        type: 'OrderPlaced',
-        data: { customerId: 'nobody' },
-        metadata: {
-          eventId: randomUUID(),
-          commandId: randomUUID(),
-          commandType: 'PlaceOrder',
-          correlationId: 'poison',
-          causationId: 'poison',
-          actor: 'test',
-        },
-      },
-    ]);
-  } finally {
-    client.release();
-  }
+  await appendPoisonOrderPlaced(h.db.pool);
   // A healthy order behind it is still delivered.
   const customerId = await registerCustomer(h);
   const sku = await stock(h, 5);
