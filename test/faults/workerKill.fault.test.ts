@@ -12,8 +12,8 @@ let worker: RoleProcess;
 beforeAll(async () => {
   cluster = await startFaultCluster('worker-kill');
   api = await cluster.spawn('api+relay+projections', 'api,relay,projections');
-  // Pages of 200 keep the task running through three kills: with 1,000 a page it can finish between two.
-  worker = await cluster.spawn('worker', 'worker', { BULK_PAGE_SIZE: '200' });
+  // Pages of 50 keep the task running through three kills: with 1,000 (and even 200) a page it finished between two.
+  worker = await cluster.spawn('worker', 'worker', { BULK_PAGE_SIZE: '50' });
 }, 180_000);
 
 afterAll(async () => {
