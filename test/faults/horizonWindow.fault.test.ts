@@ -133,7 +133,9 @@ async function freezeAppendAndRead(lockFirst: boolean): Promise<'checked' | 'fro
     const checkpoint = readWhileFrozen.length > 0 ? positionOf(readWhileFrozen.at(-1)!) : checkpointBefore;
 
     await release();
-    const [frozenEvent] = (await within(10_000, 'the frozen append to finish', frozenAppend)) as [StoredEvent];
+    const [frozenEvent] = (await within(10_000, 'the frozen append to finish', frozenAppend)) as [
+      StoredEvent,
+    ];
     await frozen.query('commit');
 
     const readAfter = await readLogAfter(database.pool, checkpoint, 100);

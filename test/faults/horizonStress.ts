@@ -1,0 +1,358 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { Client, Pool, type PoolClient } from 'pg';
+import { appendToStream, eventsChannel } from '../../engine/eventstore/append';
+import { takeAppendLock } from '../../engine/eventstore/appendLock';
+import { connectionConfig } from '../../engine/eventstore/database';
+import { readLogAfter } from '../../engine/eventstore/readLog';
+import { LogSubscription } from '../../engine/eventstore/subscription';
+import { comparePositions, logStart, positionOf, type LogPosition } from '../../engine/eventstore/types';
+import { newEvent } from '../eventstore/helpers';
+
+/**
+ * A hunt for skipped events. Appenders in short transactions of every shape (single and batch inserts,
+ * the append lock taken first or left to the trigger, savepoints rolled back or kept, a few milliseconds
+ * held open, some transactions rolled back), writers of another table committing as fast as they can
+ * (they push a snapshot's xmax past an append in flight), a stranger's transaction open throughout, and
+ * readers that checkpoint as the relay and the projections do. At the end every reader must have read
+ * every committed event exactly once, and nothing else.
+ *
+ * Most of the load runs inside PostgreSQL, as procedures that commit in a loop: driven from one Node.js
+ * process it would be paced by that process, and the window a reader can slip through is open only while
+ * a backend is descheduled at the wrong instruction, which needs backends, not JavaScript, to be busy.
+ * A few appenders go through the engine's own appendToStream from Node.js as well.
+ */
+export interface HorizonStressOptions {
+  databaseUrl: string;
+  pool: Pool;
+  seconds: number;
+  /** Appenders running as server-side procedures (4: few enough that often none older is in flight). */
+  serverAppenders?: number;
+  /** Appenders using the engine's appendToStream from this process, paced (2). */
+  engineAppenders?: number;
+  strangers?: number;
+  /** Seconds of back-to-back appends, then of appends that pause up to 3 ms, in turn (3 and 1). */
+  briskSeconds?: number;
+  dawdleSeconds?: number;
+  /** Plain readLogAfter loops with random batch sizes, beside a relay-like and a projection-like subscription. */
+  rawReaders?: number;
+  log?: (line: string) => void;
+}
+
+export interface ReaderOutcome {
+  name: string;
+  read: number;
+  /** Committed events this reader never read, though it read to the end of the log. */
+  missing: string[];
+  duplicates: string[];
+  /** Events it read that are not in the log: rolled back, or never written. */
+  phantoms: string[];
+}
+
+export interface HorizonStressReport {
+  seconds: number;
+  committedEvents: number;
+  /** Events written and then rolled back, with their transaction or their savepoint. */
+  rolledBackEvents: number;
+  strangerCommits: number;
+  readers: ReaderOutcome[];
+}
+
+const lockStatement = takeAppendLock.replace(/^\s*select\b/i, 'perform');
+
+// One appending transaction after another until the deadline, each of a random shape. Counts the events
+// it rolled back (whole transactions and savepoints), so the run can say it met them.
+const appendProcedure = `
+create or replace procedure stress_append(deadline timestamptz, flush_wal boolean, brisk_seconds int,
+  dawdle_seconds int, inout rolled_back bigint)
+language plpgsql as $$
+declare
+  lock_held boolean;
+  dawdling boolean;
+  inserted int;
+  in_transaction int;
+begin
+  if not flush_wal then perform set_config('synchronous_commit', 'off', false); end if;
+  rolled_back := 0;
+  while clock_timestamp() < deadline loop
+    -- Brisk, then dawdling, all appenders in step. Brisk is what a skip needs: every older append ended
+    -- and a newer one committed. Dawdling holds transactions open as slower clients do, and while one
+    -- does, no newer append can be skipped.
+    dawdling := floor(extract(epoch from clock_timestamp()))::bigint % (brisk_seconds + dawdle_seconds) >= brisk_seconds;
+    lock_held := random() < 0.5;
+    in_transaction := 0;
+    if lock_held then ${lockStatement}; end if;
+    for step in 1 .. 1 + floor(random() * 3)::int loop
+      if lock_held and random() < 0.3 then
+        inserted := 0;
+        begin
+          insert into events (event_id, stream_id, stream_version, event_type, data, metadata)
+          select gen_random_uuid(), 'stress-' || gen_random_uuid(), 1, 'Stressed', '{}', '{}'
+          from generate_series(1, 1 + floor(random() * 3)::int);
+          get diagnostics inserted = row_count;
+          if random() < 0.3 then raise exception using errcode = 'P0001', message = 'undo the savepoint'; end if;
+          in_transaction := in_transaction + inserted;
+        exception when sqlstate 'P0001' then
+          rolled_back := rolled_back + inserted;
+        end;
+      else
+        insert into events (event_id, stream_id, stream_version, event_type, data, metadata)
+        select gen_random_uuid(), 'stress-' || gen_random_uuid(), 1, 'Stressed', '{}', '{}'
+        from generate_series(1, (array[1, 1, 1, 2, 5])[1 + floor(random() * 5)::int]);
+        get diagnostics inserted = row_count;
+        in_transaction := in_transaction + inserted;
+        lock_held := true;
+      end if;
+      if dawdling and random() < 0.3 then perform pg_sleep(random() * 0.003); end if;
+    end loop;
+    perform pg_notify('${eventsChannel}', 'stress');
+    if random() < 0.05 then
+      rollback;
+      rolled_back := rolled_back + in_transaction;
+    else
+      commit;
+    end if;
+  end loop;
+end
+$$`;
+
+const strangerProcedure = `
+create or replace procedure stress_stranger(deadline timestamptz, inout commits bigint)
+language plpgsql as $$
+begin
+  perform set_config('synchronous_commit', 'off', false);
+  commits := 0;
+  while clock_timestamp() < deadline loop
+    insert into stress_scratch (written_at) values (clock_timestamp());
+    commit;
+    commits := commits + 1;
+  end loop;
+end
+$$`;
+
+const pick = <T>(options: readonly T[]): T => options[Math.floor(Math.random() * options.length)]!;
+const chance = (p: number) => Math.random() < p;
+
+async function connect(url: string): Promise<Client> {
+  const client = new Client(connectionConfig(url));
+  client.on('error', () => {});
+  await client.connect();
+  return client;
+}
+
+async function inSession<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connect(url);
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Appends through the engine's appendToStream until told to stop; returns the rolled-back event ids. */
+async function engineAppendLoop(client: PoolClient, running: () => boolean): Promise<string[]> {
+  const rolledBack: string[] = [];
+  if (chance(0.5)) await client.query('set synchronous_commit = off');
+  while (running()) {
+    const written: string[] = [];
+    await client.query('begin');
+    let lockHeld = chance(0.5);
+    if (lockHeld) await client.query(takeAppendLock);
+    for (let step = 1 + Math.floor(Math.random() * 3); step > 0; step--) {
+      const events = Array.from({ length: pick([1, 1, 1, 2, 5]) }, () => newEvent('Stressed', {}));
+      // A savepoint needs the lock held outside it: rolled back, it would release a lock taken inside.
+      const savepoint = lockHeld && chance(0.3);
+      if (savepoint) await client.query('savepoint step');
+      await appendToStream(client, `stress-${randomUUID()}`, 0, events);
+      const ids = events.map((event) => event.metadata.eventId);
+      if (savepoint && chance(0.3)) {
+        await client.query('rollback to savepoint step');
+        rolledBack.push(...ids);
+      } else {
+        written.push(...ids);
+      }
+      lockHeld = true;
+      if (chance(0.3)) await delay(Math.random() * 3);
+    }
+    if (chance(0.05)) {
+      await client.query('rollback');
+      rolledBack.push(...written);
+    } else {
+      await client.query('commit');
+    }
+  }
+  return rolledBack;
+}
+
+interface Reader {
+  name: string;
+  seen: Map<string, number>;
+  position(): LogPosition;
+  stop(): Promise<void>;
+}
+
+function rawReader(pool: Pool, name: string, running: () => boolean): Reader {
+  const seen = new Map<string, number>();
+  let checkpoint = logStart;
+  const loop = (async () => {
+    while (running()) {
+      const events = await readLogAfter(pool, checkpoint, 1 + Math.floor(Math.random() * 200));
+      for (const event of events) seen.set(event.eventId, (seen.get(event.eventId) ?? 0) + 1);
+      if (events.length > 0) checkpoint = positionOf(events.at(-1)!);
+      else await delay(Math.random() * 2);
+    }
+  })();
+  return { name, seen, position: () => checkpoint, stop: () => loop };
+}
+
+function subscriptionReader(pool: Pool, name: string, transactional: boolean): Reader {
+  const seen = new Map<string, number>();
+  let checkpoint = logStart;
+  const subscription = new LogSubscription(pool, {
+    subscriptionId: `stress-${name}-${randomUUID()}`,
+    transactional,
+    batchSize: transactional ? 50 : 100,
+    pollIntervalMs: 100,
+    handleBatch: async () => {},
+    // Counted once the checkpoint after the batch is saved: what a real handler's effects would see.
+    onBatchDone: (events) => {
+      for (const event of events) seen.set(event.eventId, (seen.get(event.eventId) ?? 0) + 1);
+      checkpoint = positionOf(events.at(-1)!);
+    },
+    onError: () => {},
+  });
+  subscription.start();
+  return { name, seen, position: () => checkpoint, stop: () => subscription.stop() };
+}
+
+async function committedLog(pool: Pool): Promise<{ ids: Set<string>; end: LogPosition }> {
+  const { rows } = await pool.query<{ eventId: string; transactionId: string; globalPosition: string }>(
+    `select event_id::text as "eventId", transaction_id::text as "transactionId",
+            global_position::text as "globalPosition"
+     from events order by transaction_id, global_position`,
+  );
+  const last = rows.at(-1);
+  return { ids: new Set(rows.map((row) => row.eventId)), end: last ? positionOf(last) : logStart };
+}
+
+export async function runHorizonStress(options: HorizonStressOptions): Promise<HorizonStressReport> {
+  const { databaseUrl, pool } = options;
+  const log = options.log ?? (() => {});
+  await pool.query(
+    'create table if not exists stress_scratch (id bigserial primary key, written_at timestamptz)',
+  );
+  await pool.query(appendProcedure);
+  await pool.query(strangerProcedure);
+
+  // A stranger's transaction open all along: a reader bounded by pg_snapshot_xmin would stall behind it.
+  const longStranger = await connect(databaseUrl);
+  await longStranger.query('begin');
+  await longStranger.query('insert into stress_scratch (written_at) values (now())');
+
+  let writing = true;
+  let reading = true;
+  const readers: Reader[] = [
+    subscriptionReader(pool, 'relay-like', false),
+    subscriptionReader(pool, 'projection-like', true),
+    ...Array.from({ length: options.rawReaders ?? 3 }, (_, index) =>
+      rawReader(pool, `reader-${index + 1}`, () => reading),
+    ),
+  ];
+  const deadline = new Date(Date.now() + options.seconds * 1000).toISOString();
+  const serverAppenders = Array.from({ length: options.serverAppenders ?? 4 }, (_, index) =>
+    inSession(databaseUrl, (client) =>
+      client
+        .query<{ rolled_back: string }>('call stress_append($1::timestamptz, $2, $3, $4, 0)', [
+          deadline,
+          index % 2 === 0,
+          options.briskSeconds ?? 3,
+          options.dawdleSeconds ?? 1,
+        ])
+        .then(({ rows }) => Number(rows[0]!.rolled_back)),
+    ),
+  );
+  const strangers = Array.from({ length: options.strangers ?? 6 }, () =>
+    inSession(databaseUrl, async (client) => {
+      const { rows } = await client.query<{ commits: string }>('call stress_stranger($1::timestamptz, 0)', [
+        deadline,
+      ]);
+      return Number(rows[0]!.commits);
+    }),
+  );
+  const enginePool = new Pool({ ...connectionConfig(databaseUrl), max: options.engineAppenders ?? 2 });
+  enginePool.on('error', () => {});
+  const engineAppenders = Array.from({ length: options.engineAppenders ?? 2 }, async () => {
+    const client = await enginePool.connect();
+    try {
+      return await engineAppendLoop(client, () => writing);
+    } finally {
+      client.release(true);
+    }
+  });
+
+  const started = Date.now();
+  const progress = setInterval(
+    () =>
+      log(
+        `${Math.round((Date.now() - started) / 1000)} s: ` +
+          readers.map((reader) => `${reader.name} ${reader.seen.size}`).join(', '),
+      ),
+    10_000,
+  );
+  try {
+    const rolledBackInServer = (await Promise.all(serverAppenders)).reduce((sum, count) => sum + count, 0);
+    writing = false;
+    const rolledBack = (await Promise.all(engineAppenders)).flat();
+    const strangerCommits = (await Promise.all(strangers)).reduce((sum, count) => sum + count, 0);
+    await longStranger.query('rollback');
+
+    // Caught up means at or past the last committed event in read order; a skipped event stays missing.
+    const log_ = await committedLog(pool);
+    // A long run leaves the slower readers far behind: wait while they move, give up once one stalls.
+    const stallLimitMs = 30_000;
+    let lastMove = Date.now();
+    let lastSeen = readers.map((reader) => reader.seen.size);
+    while (readers.some((reader) => comparePositions(reader.position(), log_.end) < 0)) {
+      const seen = readers.map((reader) => reader.seen.size);
+      if (seen.some((count, index) => count !== lastSeen[index])) lastMove = Date.now();
+      lastSeen = seen;
+      if (Date.now() - lastMove > stallLimitMs) {
+        const behind = readers.filter((reader) => comparePositions(reader.position(), log_.end) < 0);
+        throw new Error(
+          `readers stopped short of the log's end (${log_.end.transactionId}/${log_.end.globalPosition}), ` +
+            `reading nothing for ${stallLimitMs / 1000} s: ` +
+            behind.map((reader) => `${reader.name} at ${JSON.stringify(reader.position())}`).join(', '),
+        );
+      }
+      await delay(50);
+    }
+    reading = false;
+    await Promise.all(readers.map((reader) => reader.stop()));
+
+    return {
+      seconds: (Date.now() - started) / 1000,
+      committedEvents: log_.ids.size,
+      rolledBackEvents: rolledBack.length + rolledBackInServer,
+      strangerCommits,
+      readers: readers.map((reader) => ({
+        name: reader.name,
+        read: reader.seen.size,
+        missing: [...log_.ids].filter((id) => !reader.seen.has(id)),
+        duplicates: [...reader.seen].filter(([, count]) => count > 1).map(([id]) => id),
+        phantoms: [...reader.seen.keys()].filter((id) => !log_.ids.has(id)),
+      })),
+    };
+  } finally {
+    clearInterval(progress);
+    writing = false;
+    reading = false;
+    await Promise.allSettled([
+      ...serverAppenders,
+      ...strangers,
+      ...engineAppenders,
+      ...readers.map((reader) => reader.stop()),
+    ]);
+    await longStranger.end().catch(() => {});
+    await enginePool.end().catch(() => {});
+  }
+}
