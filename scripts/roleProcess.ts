@@ -13,6 +13,8 @@ export class RoleProcess {
   private current: string[] = [];
   readonly port?: number;
   kills = 0;
+  /** When the current process was spawned (ms since the epoch): its connections are all younger. */
+  startedAt = 0;
 
   constructor(
     readonly name: string,
@@ -36,6 +38,7 @@ export class RoleProcess {
 
   /** Starts the process and resolves once it says its roles run. */
   async start(): Promise<void> {
+    this.startedAt = Date.now();
     const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
       cwd: root,
       env: { ...process.env, ...this.env, ...(this.port ? { PORT: String(this.port) } : {}) },

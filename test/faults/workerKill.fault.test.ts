@@ -1,3 +1,4 @@
+import { bulkItemCommandId } from '../../engine/bulk/bulkTask';
 import { eventually } from '../../engine/testing/eventually';
 import { call, randomBetween, startFaultCluster, type FaultCluster, type RoleProcess } from './cluster';
 import { countsBy, report, seedCustomers } from './seed';
@@ -12,13 +13,53 @@ let worker: RoleProcess;
 beforeAll(async () => {
   cluster = await startFaultCluster('worker-kill');
   api = await cluster.spawn('api+relay+projections', 'api,relay,projections');
-  // Pages of 50 keep the task running through three kills: with 1,000 (and even 200) a page it finished between two.
+  // Small pages, so a kill lands among several pages in flight.
   worker = await cluster.spawn('worker', 'worker', { BULK_PAGE_SIZE: '50' });
 }, 180_000);
 
 afterAll(async () => {
   await cluster?.close();
 });
+
+interface HeldItem {
+  itemId: string;
+  transactionId: string;
+  release(): Promise<void>;
+}
+
+/** Holds, uncommitted, the processed-command row the bulk task will insert for `itemId`. */
+async function holdItem(bulkId: string, itemId: string): Promise<HeldItem> {
+  const client = await cluster.pool.connect();
+  await client.query('begin');
+  await client.query(
+    `insert into processed_commands (command_id, stream_id, command_type, request_hash, result)
+     values ($1, $2, 'HeldByTheScenario', '', '{}')`,
+    [bulkItemCommandId(bulkId, itemId), `customer-${itemId}`],
+  );
+  const { rows } = await client.query<{ xid: string }>('select pg_current_xact_id()::xid::text as xid');
+  let released = false;
+  return {
+    itemId,
+    transactionId: rows[0]!.xid,
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.query('rollback');
+      client.release();
+    },
+  };
+}
+
+/** A backend opened by the current worker process waiting on `held`: a page in flight on that item. */
+async function pageWaitingOn(held: HeldItem, workerStartedAt: number): Promise<true | undefined> {
+  const { rows } = await cluster.pool.query(
+    `select 1 from pg_locks waiting join pg_stat_activity activity on activity.pid = waiting.pid
+     where waiting.locktype = 'transactionid' and not waiting.granted and waiting.transactionid = $1::xid
+       and activity.backend_start >= $2::timestamptz`,
+    [held.transactionId, new Date(workerStartedAt).toISOString()],
+  );
+  return rows.length > 0 ? true : undefined;
+}
 
 interface Progress {
   status: string;
@@ -46,18 +87,34 @@ test('every customer disabled exactly once across three worker kills', async () 
   const { bulkId } = requested.body;
   const progress = async () => (await call<Progress>(api.url, 'GET', `/bulk/${bulkId}`)).body;
 
+  // The kills' barrier, whatever the bulk's speed: for each kill, an open transaction of the scenario's
+  // holds an uncommitted processed_commands row with the command id the task will use for one customer,
+  // so the page holding that customer waits on it, in flight, until the scenario lets go. The three
+  // customers are spread through the set, and the task cannot complete while any is held.
+  const blockers = await Promise.all(
+    [0.3, 0.6, 0.9].map((share) =>
+      holdItem(bulkId, ids[Math.floor(customers * share + randomBetween(-500, 500))]!),
+    ),
+  );
+
   const recoveries: number[] = [];
   for (let kill = 0; kill < 3; kill++) {
-    const before = (await progress()).processed ?? 0;
-    // Some pages into this run, at a random moment.
-    await eventually(async () => ((await progress()).processed >= before + 600 ? true : undefined), 120_000);
-    await new Promise((resolve) => setTimeout(resolve, randomBetween(0, 400)));
+    const blocker = blockers[kill]!;
+    await eventually(
+      () => pageWaitingOn(blocker, worker.startedAt),
+      120_000,
+      `a page of the worker started at ${new Date(worker.startedAt).toISOString()} to wait on customer ${blocker.itemId}`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, randomBetween(0, 200)));
     // Read before the kill: without a worker the saga cannot answer its progress query.
     const processedAtKill = (await progress()).processed;
-    // A kill after the last page proves nothing about resuming pages: say so rather than time out.
     expect(processedAtKill).toBeLessThan(customers);
+    console.log(
+      `[fault] worker-kill ${kill + 1}: a page in flight on ${blocker.itemId}, ${processedAtKill} processed`,
+    );
     await worker.kill();
     const killedAt = Date.now();
+    await blocker.release();
     await worker.start();
     await eventually(
       async () => ((await progress()).processed > processedAtKill ? true : undefined),
