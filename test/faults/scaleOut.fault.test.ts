@@ -45,7 +45,11 @@ test('two of every role: work is shared, leadership moves within seconds, nothin
   const started = Date.now();
   const relayLine = /relay is (active|on standby)/;
   const projectionLine = /customers projection is (active|on standby)/;
-  await eventually(async () => (processes.some((p) => activeIn(p, relayLine)) ? true : undefined), 30_000);
+  await eventually(
+    async () => (processes.some((p) => activeIn(p, relayLine)) ? true : undefined),
+    30_000,
+    'one of the processes to become the active relay',
+  );
   expect(processes.filter((p) => activeIn(p, relayLine))).toHaveLength(1);
   expect(processes.filter((p) => activeIn(p, projectionLine))).toHaveLength(1);
 

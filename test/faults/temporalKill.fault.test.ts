@@ -65,7 +65,11 @@ test('every saga completes across a kill -9 and restart of the Temporal server',
   );
   const ids = placed.map((order) => order.orderId);
   // Mid-saga: some are waiting for dispatch, the rest are still reserving, authorizing, scheduling.
-  await eventually(async () => ((await step(ids[0]!)) === 'awaiting dispatch' ? true : undefined), 120_000);
+  await eventually(
+    async () => ((await step(ids[0]!)) === 'awaiting dispatch' ? true : undefined),
+    120_000,
+    `the first order's saga to await dispatch before the kill`,
+  );
   const stepsAtKill = await Promise.all(ids.map(step));
 
   await cluster.killDevServer();
@@ -87,6 +91,7 @@ test('every saga completes across a kill -9 and restart of the Temporal server',
       await eventually(
         async () => ((await step(orderId)) === 'awaiting dispatch' ? true : undefined),
         180_000,
+        `order ${orderId}'s saga to await dispatch after the restart`,
       );
       await send(`/shipments/${orderId}/dispatch`, undefined, [200]);
     }),
