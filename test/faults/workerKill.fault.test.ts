@@ -23,7 +23,8 @@ afterAll(async () => {
 
 interface HeldItem {
   itemId: string;
-  transactionId: string;
+  /** The backend of the scenario's transaction holding the row. */
+  pid: number;
   release(): Promise<void>;
 }
 
@@ -36,11 +37,11 @@ async function holdItem(bulkId: string, itemId: string): Promise<HeldItem> {
      values ($1, $2, 'HeldByTheScenario', '', '{}')`,
     [bulkItemCommandId(bulkId, itemId), `customer-${itemId}`],
   );
-  const { rows } = await client.query<{ xid: string }>('select pg_current_xact_id()::xid::text as xid');
+  const { rows } = await client.query<{ pid: number }>('select pg_backend_pid() as pid');
   let released = false;
   return {
     itemId,
-    transactionId: rows[0]!.xid,
+    pid: rows[0]!.pid,
     release: async () => {
       if (released) return;
       released = true;
@@ -50,13 +51,22 @@ async function holdItem(bulkId: string, itemId: string): Promise<HeldItem> {
   };
 }
 
-/** A backend opened by the current worker process waiting on `held`: a page in flight on that item. */
+/**
+ * A backend opened by the current worker process waiting on `held`, directly or behind others: a page in
+ * flight on that item. Behind others, because a killed worker's backend can still be waiting on the row
+ * with that page's events inserted, and the retried page then waits on it.
+ */
 async function pageWaitingOn(held: HeldItem, workerStartedAt: number): Promise<true | undefined> {
   const { rows } = await cluster.pool.query(
-    `select 1 from pg_locks waiting join pg_stat_activity activity on activity.pid = waiting.pid
-     where waiting.locktype = 'transactionid' and not waiting.granted and waiting.transactionid = $1::xid
-       and activity.backend_start >= $2::timestamptz`,
-    [held.transactionId, new Date(workerStartedAt).toISOString()],
+    `with recursive blocked_by(pid, depth) as (
+       select pid, 0 from pg_stat_activity
+       where backend_start >= $2::timestamptz and wait_event_type = 'Lock' and pid <> $1
+       union all
+       select blocking, depth + 1 from blocked_by, unnest(pg_blocking_pids(blocked_by.pid)) as blocking
+       where depth < 4
+     )
+     select 1 from blocked_by where pid = $1 limit 1`,
+    [held.pid, new Date(workerStartedAt).toISOString()],
   );
   return rows.length > 0 ? true : undefined;
 }
@@ -98,36 +108,55 @@ test('every customer disabled exactly once across three worker kills', async () 
   );
 
   const recoveries: number[] = [];
-  for (let kill = 0; kill < 3; kill++) {
-    const blocker = blockers[kill]!;
-    await eventually(
-      () => pageWaitingOn(blocker, worker.startedAt),
-      120_000,
-      `a page of the worker started at ${new Date(worker.startedAt).toISOString()} to wait on customer ${blocker.itemId}`,
-    );
-    await new Promise((resolve) => setTimeout(resolve, randomBetween(0, 200)));
-    // Read before the kill: without a worker the saga cannot answer its progress query.
-    const processedAtKill = (await progress()).processed;
-    expect(processedAtKill).toBeLessThan(customers);
-    console.log(
-      `[fault] worker-kill ${kill + 1}: a page in flight on ${blocker.itemId}, ${processedAtKill} processed`,
-    );
-    await worker.kill();
-    const killedAt = Date.now();
-    await blocker.release();
-    await worker.start();
-    await eventually(
-      async () => ((await progress()).processed > processedAtKill ? true : undefined),
-      120_000,
-      `progress past ${processedAtKill} after kill ${kill + 1}`,
-    ).catch(async (error: unknown) => {
-      // What the processes said is the only trace of why a restarted worker did not go on.
+  const killThreeTimes = async () => {
+    for (let kill = 0; kill < 3; kill++) {
+      const blocker = blockers[kill]!;
+      await eventually(
+        () => pageWaitingOn(blocker, worker.startedAt),
+        120_000,
+        `a page of the worker started at ${new Date(worker.startedAt).toISOString()} to wait on customer ${blocker.itemId}`,
+      ).catch(async (error: unknown) => {
+        const { rows } = await cluster.pool.query(
+          `select pid, backend_start, wait_event_type, wait_event, pg_blocking_pids(pid) as blocked_by,
+                  left(query, 100) as query
+           from pg_stat_activity where datname = current_database() order by backend_start`,
+        );
+        console.log(
+          `[fault] worker-kill barrier not met; the scenario's row is held by backend ${blocker.pid}; ` +
+            `progress ${JSON.stringify(await progress())}; backends:\n${rows.map((row) => JSON.stringify(row)).join('\n')}`,
+        );
+        throw error;
+      });
+      await new Promise((resolve) => setTimeout(resolve, randomBetween(0, 200)));
+      // Read before the kill: without a worker the saga cannot answer its progress query.
+      const processedAtKill = (await progress()).processed;
+      expect(processedAtKill).toBeLessThan(customers);
       console.log(
-        `[fault] worker-kill stalled at ${JSON.stringify(await progress())}\n${worker.logs()}\n${api.logs()}`,
+        `[fault] worker-kill ${kill + 1}: a page in flight on ${blocker.itemId}, ${processedAtKill} processed`,
       );
-      throw error;
-    });
-    recoveries.push(Date.now() - killedAt);
+      await worker.kill();
+      const killedAt = Date.now();
+      await blocker.release();
+      await worker.start();
+      await eventually(
+        async () => ((await progress()).processed > processedAtKill ? true : undefined),
+        120_000,
+        `progress past ${processedAtKill} after kill ${kill + 1}`,
+      ).catch(async (error: unknown) => {
+        // What the processes said is the only trace of why a restarted worker did not go on.
+        console.log(
+          `[fault] worker-kill stalled at ${JSON.stringify(await progress())}\n${worker.logs()}\n${api.logs()}`,
+        );
+        throw error;
+      });
+      recoveries.push(Date.now() - killedAt);
+    }
+  };
+  try {
+    await killThreeTimes();
+  } finally {
+    // Held rows would keep the pool, and with it the cluster's shutdown, waiting.
+    await Promise.all(blockers.map((blocker) => blocker.release()));
   }
 
   const done = await eventually(
