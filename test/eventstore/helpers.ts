@@ -4,7 +4,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { DomainCommand } from '../../domain/registry';
 import type { NewEvent } from '../../engine/eventstore/append';
 import type { CommandEnvelope } from '../../engine/eventstore/commandEnvelope';
-import type { CommandMetadata, Queryable } from '../../engine/eventstore/types';
+import type { CommandMetadata, LogPosition, Queryable } from '../../engine/eventstore/types';
 
 export function commandMetadata(overrides: Partial<CommandMetadata> = {}): CommandMetadata {
   return { correlationId: randomUUID(), causationId: randomUUID(), actor: 'test:eventstore', ...overrides };
@@ -93,4 +93,13 @@ export async function beginOn(pool: Pool): Promise<PoolClient> {
 export async function finish(client: PoolClient): Promise<void> {
   await client.query('rollback').catch(() => {});
   client.release();
+}
+
+/** The last event in read order, whatever the horizon says (position 0/0 on an empty log). */
+export async function lastLogPosition(db: Queryable): Promise<LogPosition> {
+  const { rows } = await db.query<{ transactionId: string; globalPosition: string }>(
+    `select transaction_id::text as "transactionId", global_position::text as "globalPosition" from events
+     order by transaction_id desc, global_position desc limit 1`,
+  );
+  return rows[0] ?? { transactionId: '0', globalPosition: '0' };
 }

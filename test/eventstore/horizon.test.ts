@@ -6,10 +6,10 @@ import { connectionConfig } from '../../engine/eventstore/database';
 import { horizonSql, toHorizon, visibilityHorizon } from '../../engine/eventstore/horizon';
 import { readLogAfter } from '../../engine/eventstore/readLog';
 import { inTransaction } from '../../engine/eventstore/transaction';
-import { positionOf, type LogPosition, type StoredEvent } from '../../engine/eventstore/types';
+import { positionOf, type StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { startPrivateCluster, type PrivateCluster } from '../harness/privateCluster';
-import { backendPid, beginOn, finish, newEvent } from './helpers';
+import { backendPid, beginOn, finish, lastLogPosition, newEvent } from './helpers';
 
 // The readers' horizon waits only for event appends in flight: not for a writer in another database, not
 // for a writer of another table, but always for an append, which it names.
@@ -28,14 +28,6 @@ const append = (type: string) =>
     appendToStream(client, `h-${randomUUID()}`, 0, [newEvent(type, {})]),
   );
 
-async function lastReadable(): Promise<LogPosition> {
-  const { rows } = await database.pool.query<{ transactionId: string; globalPosition: string }>(
-    `select transaction_id::text as "transactionId", global_position::text as "globalPosition" from events
-     order by transaction_id desc, global_position desc limit 1`,
-  );
-  return rows[0] ?? { transactionId: '0', globalPosition: '0' };
-}
-
 /** Opens a transaction that has a transaction id: a writer as far as pg_snapshot_xmin is concerned. */
 async function openWriter(url: string, write: string): Promise<Client> {
   const client = new Client(connectionConfig(url));
@@ -53,7 +45,7 @@ test.each([
   await database.pool.query('create table if not exists scratch (x int)');
   const url = new URL(database.url);
   if (where === 'postgres') url.pathname = '/postgres';
-  const after = await lastReadable();
+  const after = await lastLogPosition(database.pool);
   const stranger = await openWriter(url.toString(), write);
   try {
     const [event] = (await append('AfterTheStranger')) as [StoredEvent];
@@ -69,7 +61,7 @@ test.each([
 });
 
 test('an append in flight holds the horizon back, is named with its age, and nothing is skipped', async () => {
-  const after = await lastReadable();
+  const after = await lastLogPosition(database.pool);
   const appender = await beginOn(database.pool);
   try {
     const [early] = (await appendToStream(appender, `h-${randomUUID()}`, 0, [newEvent('Early', {})])) as [
@@ -312,7 +304,7 @@ describe('transaction ids with an epoch (private cluster past 10^16)', () => {
 test('a reader racing 16 concurrent appenders reads every event exactly once', async () => {
   // The first horizon widened an xid above the snapshot's xmax to a negative number and read past open
   // appends: this is the run that showed it (71 of 1,000 events skipped).
-  const start = await lastReadable();
+  const start = await lastLogPosition(database.pool);
   const read: string[] = [];
   let checkpoint = start;
   let writing = true;

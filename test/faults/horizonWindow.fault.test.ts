@@ -4,10 +4,10 @@ import { takeAppendLock } from '../../engine/eventstore/appendLock';
 import { visibilityHorizon } from '../../engine/eventstore/horizon';
 import { readLogAfter } from '../../engine/eventstore/readLog';
 import { inTransaction } from '../../engine/eventstore/transaction';
-import { positionOf, type LogPosition, type StoredEvent } from '../../engine/eventstore/types';
+import { positionOf, type StoredEvent } from '../../engine/eventstore/types';
 import { breakBackendAt, whyNoBackendBreakpoints } from '../harness/backendBreakpoint';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { backendPid, beginOn, finish, newEvent } from '../eventstore/helpers';
+import { backendPid, beginOn, finish, lastLogPosition, newEvent } from '../eventstore/helpers';
 
 // PostgreSQL puts a new transaction id into the proc array (snapshots count it as running) before it
 // inserts the id's lock into the lock table (AssignTransactionId: GetNewTransactionId, then
@@ -27,14 +27,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await database?.drop();
 });
-
-async function logEnd(): Promise<LogPosition> {
-  const { rows } = await database.pool.query<{ transactionId: string; globalPosition: string }>(
-    `select transaction_id::text as "transactionId", global_position::text as "globalPosition" from events
-     order by transaction_id desc, global_position desc limit 1`,
-  );
-  return rows[0] ?? { transactionId: '0', globalPosition: '0' };
-}
 
 const appendAlone = (type: string) =>
   inTransaction(database.pool, async (client) => {
@@ -87,7 +79,7 @@ withBreakpoints.each([
 
 async function freezeAppendAndRead(lockFirst: boolean): Promise<'checked' | 'frozen elsewhere'> {
   while (!(await sequenceHasLoggedValues()));
-  const checkpointBefore = await logEnd();
+  const checkpointBefore = await lastLogPosition(database.pool);
   const frozen = await beginOn(database.pool);
   const pid = await backendPid(frozen);
   if (lockFirst) await frozen.query(takeAppendLock);
