@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { DomainCommand } from '../domain/registry';
-import type { CommandEnvelope, CommandResult } from '../engine/eventstore/commandEnvelope';
-import { handleCommand } from '../engine/eventstore/commandHandler';
-import { previewCommand } from '../engine/eventstore/commandPreview';
+import type { CommandEnvelope, CommandResult } from '../engine/commands/commandEnvelope';
+import { handleCommand } from '../engine/commands/commandHandler';
+import { previewCommand } from '../engine/commands/commandPreview';
 import { Answered } from './answered';
 import type { ApiDependencies } from './dependencies';
 

@@ -8,7 +8,7 @@ import type {
 } from 'fastify';
 import { isDomainError, type DomainErrorKind } from '../engine/aggregate/errors';
 import { ConcurrencyConflictError } from '../engine/eventstore/append';
-import { IdempotencyKeyReusedError } from '../engine/eventstore/commandEnvelope';
+import { IdempotencyKeyReusedError } from '../engine/commands/commandEnvelope';
 import { DatabaseUnreachableError, isUnreachable } from '../engine/eventstore/database';
 import { Answered } from './answered';
 import { describePattern } from './schemas';

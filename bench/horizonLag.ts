@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { parseApiKeys } from '../api/auth';
 import { connectionConfig, databaseUrlFromEnv, dropDatabase } from '../engine/eventstore/database';
-import { handleCommand } from '../engine/eventstore/commandHandler';
+import { handleCommand } from '../engine/commands/commandHandler';
 import { startDevServer } from '../engine/temporal/devServer';
 import { installTemporalRuntime } from '../engine/temporal/runtime';
 import type { DomainCommand } from '../domain/registry';

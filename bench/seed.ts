@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { shop, type DomainCommand } from '../domain/registry';
-import { handleCommandBatch } from '../engine/eventstore/batchCommandHandler';
-import { handleCommand } from '../engine/eventstore/commandHandler';
+import { handleCommandBatch } from '../engine/commands/batchCommandHandler';
+import { handleCommand } from '../engine/commands/commandHandler';
 import { checkpointReached } from '../engine/eventstore/positionReached';
 
 export const envelope = (command: DomainCommand) => ({

@@ -10,7 +10,7 @@ import {
   startOrConnectTemporal,
   type TemporalTarget,
 } from '../engine/temporal/target';
-import { startTracingFromEnv, tracesEndpoint } from '../engine/tracing/tracing';
+import { startTracingFromEnv, tracesEndpoint } from '../engine/telemetry/tracing';
 import { runDemo } from '../scripts/demo';
 import { adminKeyOf, apiKeysFromEnvOrFile } from './apiKeyFile';
 import { processRoles, startRoles, type RunningRoles } from './roles';

@@ -16,7 +16,7 @@ import { installEventSchemas } from '../engine/eventstore/upcasting';
 import { runProjection } from '../engine/projections/projectionRunner';
 import { Relay, stallMessage } from '../engine/relay/relay';
 import type { TemporalTarget } from '../engine/temporal/target';
-import { tracingClientInterceptors } from '../engine/tracing/temporalTracing';
+import { tracingClientInterceptors } from '../engine/telemetry/temporalTracing';
 import type { TriggerSettings } from '../workflows/settings';
 import { shopApplication } from './application';
 

@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { Pool } from 'pg';
-import { tracingWorkflowInterceptorModules, workerTracing } from '../tracing/temporalTracing';
+import { tracingWorkflowInterceptorModules, workerTracing } from '../telemetry/temporalTracing';
 import type { Application } from './application';
 
 export interface SagaWorkerOptions {

@@ -2,7 +2,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { handleCommandBatch } from '../eventstore/batchCommandHandler';
+import { handleCommandBatch } from '../commands/batchCommandHandler';
 import { comparePositions } from '../eventstore/types';
 import { projectionPosition, waitForProjection } from '../projections/projectionRunner';
 import type { BulkPageResult, BulkTaskActivities } from './activityTypes';

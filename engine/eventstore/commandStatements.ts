@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import { takeAppendLock } from './appendLock';
 import type { NewEvent } from './append';
-import type { CommandResult } from './commandEnvelope';
+import type { CommandResult } from '../commands/commandEnvelope';
 import { eventColumns, toStoredEvent, type EventRow } from './rows';
 import { currentSchemaVersion } from './upcasting';
 import type { StoredEvent } from './types';

@@ -1,4 +1,4 @@
-import type { CommandResult } from './commandEnvelope';
+import type { CommandResult } from '../commands/commandEnvelope';
 import type { Queryable } from './types';
 
 export interface ProcessedCommand {

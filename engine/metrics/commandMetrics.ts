@@ -1,7 +1,7 @@
 import { Counter, Histogram } from 'prom-client';
 import { isDomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { IdempotencyKeyReusedError } from '../eventstore/commandEnvelope';
+import { IdempotencyKeyReusedError } from '../commands/commandEnvelope';
 import { processRegistry } from './processRegistry';
 
 /**

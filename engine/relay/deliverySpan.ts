@@ -1,7 +1,7 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { StoredEvent } from '../eventstore/types';
-import { contextOfTraceparent } from '../tracing/traceparent';
-import { processionTracer, tracingOn } from '../tracing/tracing';
+import { contextOfTraceparent } from '../telemetry/traceparent';
+import { processionTracer, tracingOn } from '../telemetry/tracing';
 import type { DeliveryOutcome } from './relay';
 
 /**

@@ -4,9 +4,9 @@ import type { Pool } from 'pg';
 import { isDomainError } from '../aggregate/errors';
 import type { Message } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { handleCommand } from '../eventstore/commandHandler';
-import { IdempotencyKeyReusedError, type CommandResult } from '../eventstore/commandEnvelope';
-import { nameCommandOnSpan } from '../tracing/commandSpan';
+import { handleCommand } from '../commands/commandHandler';
+import { IdempotencyKeyReusedError, type CommandResult } from '../commands/commandEnvelope';
+import { nameCommandOnSpan } from '../telemetry/commandSpan';
 
 /** What a saga sends: the command id is derived from the workflow id and step, so retries repeat it. */
 export interface DispatchRequest {

@@ -4,8 +4,8 @@ import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker
 import type { Message } from '../aggregate/decider';
 import type { Application } from '../application/application';
 import { createSagaWorker } from '../application/sagaWorker';
-import type { CommandResult } from '../eventstore/commandEnvelope';
-import { handleCommand } from '../eventstore/commandHandler';
+import type { CommandResult } from '../commands/commandEnvelope';
+import { handleCommand } from '../commands/commandHandler';
 import type { LogSubscription } from '../eventstore/subscription';
 import { installEventSchemas } from '../eventstore/upcasting';
 import { runProjection } from '../projections/projectionRunner';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { appendToStream } from '../../engine/eventstore/append';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { readStream } from '../../engine/eventstore/readStream';
 import { inTransaction } from '../../engine/eventstore/transaction';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';

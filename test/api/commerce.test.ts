@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { readStream } from '../../engine/eventstore/readStream';
 import type { DomainCommand } from '../../domain/registry';
 import { expectRejectedWithoutWrites, send, startApiTest, uiUrl, type ApiTest } from './apiHarness';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { shop } from '../../domain/registry';
 import { createTestDatabase } from '../harness/database';
 import { send, startApiTest, type ApiRequest, type ApiTest } from './apiHarness';

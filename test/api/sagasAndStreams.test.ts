@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { expectRejectedWithoutWrites, startApiTest, uiUrl, type ApiTest } from './apiHarness';
 import { shop, type DomainCommand } from '../../domain/registry';
 

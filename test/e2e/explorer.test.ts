@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { dropDatabase } from '../../engine/eventstore/database';
-import type { TraceNode } from '../../engine/trace/causationTree';
+import type { TraceNode } from '../../engine/causation/causationTree';
 import { startProcession, type RunningProcession } from '../../worker/procession';
 import { bearer, testApiKeys, testKeys } from '../harness/apiKeys';
 import { testDatabaseUrl } from '../harness/database';

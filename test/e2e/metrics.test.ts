@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { takeAppendLock } from '../../engine/eventstore/appendLock';
-import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
+import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
 import { shop } from '../../domain/registry';
 import type { RunningProcession } from '../../worker/procession';
 import { startTestProcession, type TestProcession } from '../harness/procession';

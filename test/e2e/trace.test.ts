@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { TraceNode } from '../../engine/trace/causationTree';
+import type { TraceNode } from '../../engine/causation/causationTree';
 import type { RunningProcession } from '../../worker/procession';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { bearer } from '../harness/apiKeys';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { EventMetadata, StoredEvent } from '../../engine/eventstore/types';
-import { causationTree } from '../../engine/trace/causationTree';
+import { causationTree } from '../../engine/causation/causationTree';
 import { shopApplication } from '../../worker/application';
 
 // The tree from events alone, with the shop's real triggers: the shapes a live trace cannot easily show.

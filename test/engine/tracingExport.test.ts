@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { processionTracer, startTracingFromEnv, tracesEndpoint } from '../../engine/tracing/tracing';
-import { activeTraceparent } from '../../engine/tracing/traceparent';
+import { processionTracer, startTracingFromEnv, tracesEndpoint } from '../../engine/telemetry/tracing';
+import { activeTraceparent } from '../../engine/telemetry/traceparent';
 
 // The configuration a deployment uses: OTEL_EXPORTER_OTLP_ENDPOINT names a collector, and spans reach it
 // as OTLP/HTTP. The collector here is a real HTTP server that keeps what it is sent.

@@ -3,7 +3,7 @@ import type { PoolClient } from 'pg';
 import { fold } from '../../engine/aggregate/decider';
 import { inventoryAggregate, type InventoryEvent } from '../../domain/inventory/inventory';
 import { appendToStream, ConcurrencyConflictError, streamVersion } from '../../engine/eventstore/append';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { readStream } from '../../engine/eventstore/readStream';
 import { inTransaction } from '../../engine/eventstore/transaction';
 import { createTestDatabase, type TestDatabase } from '../harness/database';

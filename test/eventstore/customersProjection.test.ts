@@ -2,7 +2,7 @@ import { fold } from '../../engine/aggregate/decider';
 import { customerAggregate, type CustomerEvent } from '../../domain/customer/customer';
 import type { DomainCommand } from '../../domain/registry';
 import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { customersProjection } from '../../projections/customers/customersProjection';
 import { getCustomerView } from '../../projections/customers/customersReadModel';
 import {

@@ -3,7 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Pool, PoolClient } from 'pg';
 import type { DomainCommand } from '../../domain/registry';
 import type { NewEvent } from '../../engine/eventstore/append';
-import type { CommandEnvelope } from '../../engine/eventstore/commandEnvelope';
+import type { CommandEnvelope } from '../../engine/commands/commandEnvelope';
 import type { CommandMetadata, LogPosition, Queryable } from '../../engine/eventstore/types';
 
 export function commandMetadata(overrides: Partial<CommandMetadata> = {}): CommandMetadata {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
-import { IdempotencyKeyReusedError } from '../../engine/eventstore/commandEnvelope';
+import { handleCommand } from '../../engine/commands/commandHandler';
+import { IdempotencyKeyReusedError } from '../../engine/commands/commandEnvelope';
 import { readStream } from '../../engine/eventstore/readStream';
 import type { Queryable } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';

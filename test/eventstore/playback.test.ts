@@ -8,7 +8,7 @@ import {
   type InventoryState,
 } from '../../domain/inventory/inventory';
 import type { DomainCommand } from '../../domain/registry';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { readStream, type ReadStreamOptions } from '../../engine/eventstore/readStream';
 import type { StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { customersProjection } from '../../projections/customers/customersProjection';
 import { getCustomerView } from '../../projections/customers/customersReadModel';
 import { customersRegisteredBeforeRequest } from '../../projections/customers/customerSets';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
 import { shop } from '../../domain/registry';
-import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
+import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
 
 /** Registers customers straight through the batch handler (fast), returning their ids and the last position. */
 export async function seedCustomers(pool: Pool, prefix: string, count: number) {

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startOrConnectTemporal } from '../../engine/temporal/target';
-import { tracingWorkflowInterceptorModules } from '../../engine/tracing/temporalTracing';
+import { tracingWorkflowInterceptorModules } from '../../engine/telemetry/temporalTracing';
 
 // One Temporal server for the whole run: the dev server from the provisioned CLI on free ports, or the
 // server TEMPORAL_ADDRESS names. Test files reach it through the environment, which jest's workers

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
-import { handleCommand } from '../../engine/eventstore/commandHandler';
+import { handleCommand } from '../../engine/commands/commandHandler';
 import { listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
 import { logStart } from '../../engine/eventstore/types';
 import type { DomainCommand } from '../../domain/registry';

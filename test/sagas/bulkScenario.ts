@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommandBatch } from '../../engine/eventstore/batchCommandHandler';
+import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
 import type { BulkParams } from '../../engine/bulk/bulkTaskAggregate';
 import { bulkTaskWorkflowId, type BulkProgress } from '../../engine/bulk/contract';
 import { eventually, type SagaHarness } from '../harness/sagaHarness';

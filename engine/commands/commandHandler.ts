@@ -3,14 +3,14 @@ import type { Pool, PoolClient } from 'pg';
 import type { AnyAggregate } from '../aggregate/aggregate';
 import { fold, type Message } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { ConcurrencyConflictError, type NewEvent } from './append';
+import { ConcurrencyConflictError, type NewEvent } from '../eventstore/append';
 import {
   IdempotencyKeyReusedError,
   requestHash,
   type CommandEnvelope,
   type CommandResult,
 } from './commandEnvelope';
-import { beginAndRead, writeAndCommit } from './commandStatements';
+import { beginAndRead, writeAndCommit } from '../eventstore/commandStatements';
 import {
   commandLabel,
   countAppended,
@@ -18,9 +18,9 @@ import {
   outcomeOfFailure,
   secondsSince,
 } from '../metrics/commandMetrics';
-import { notifierFor } from './notifier';
-import { activeTraceparent } from '../tracing/traceparent';
-import type { EventMetadata } from './types';
+import { notifierFor } from '../eventstore/notifier';
+import { activeTraceparent } from '../telemetry/traceparent';
+import type { EventMetadata } from '../eventstore/types';
 
 export interface CommandHandlerOptions {
   /** How many times a concurrency conflict is answered by reloading and deciding again. */

@@ -2,9 +2,9 @@ import type { AggregateRegistry } from '../aggregate/registry';
 import { fold, type Message } from '../aggregate/decider';
 import { IdempotencyKeyReusedError, requestHash, type CommandEnvelope } from './commandEnvelope';
 import { decideOn, type CommandHandlerOptions } from './commandHandler';
-import { findProcessedCommands } from './processedCommands';
-import { readStream } from './readStream';
-import type { Queryable } from './types';
+import { findProcessedCommands } from '../eventstore/processedCommands';
+import { readStream } from '../eventstore/readStream';
+import type { Queryable } from '../eventstore/types';
 
 /** What a command would do, decided and never written. */
 export interface CommandPreview {

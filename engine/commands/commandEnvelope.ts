@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Message } from '../aggregate/decider';
-import type { CommandMetadata } from './types';
+import type { CommandMetadata } from '../eventstore/types';
 
 /** A command on its way to an aggregate, from either door (HTTP or a saga's activity). */
 export interface CommandEnvelope<Command extends Message = Message> {

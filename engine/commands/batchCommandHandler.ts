@@ -2,9 +2,9 @@ import type { Pool } from 'pg';
 import { fold } from '../aggregate/decider';
 import { isDomainError, type DomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { currentSchemaVersion } from './upcasting';
-import type { NewEvent } from './append';
-import { notifierFor } from './notifier';
+import { currentSchemaVersion } from '../eventstore/upcasting';
+import type { NewEvent } from '../eventstore/append';
+import { notifierFor } from '../eventstore/notifier';
 import { handleCommand, toNewEvent } from './commandHandler';
 import {
   IdempotencyKeyReusedError,
@@ -20,11 +20,11 @@ import {
   secondsSince,
   timeCommandBatch,
 } from '../metrics/commandMetrics';
-import { findProcessedCommands, recordProcessedCommands } from './processedCommands';
+import { findProcessedCommands, recordProcessedCommands } from '../eventstore/processedCommands';
 import type { AnyAggregate } from '../aggregate/aggregate';
-import { readStreams } from './readStream';
-import { inAppendTransaction } from './transaction';
-import type { Queryable } from './types';
+import { readStreams } from '../eventstore/readStream';
+import { inAppendTransaction } from '../eventstore/transaction';
+import type { Queryable } from '../eventstore/types';
 
 export type BatchOutcome =
   | { commandId: string; ok: true; result: CommandResult }
