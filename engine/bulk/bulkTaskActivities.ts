@@ -2,12 +2,14 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { handleCommandBatch } from '../commands/batchCommandHandler';
+import { handleCommandBatch, type BatchOutcome } from '../commands/batchCommandHandler';
 import { comparePositions } from '../eventstore/types';
 import { projectionPosition, waitForProjection } from '../projections/projectionRunner';
 import type { BulkPageResult, BulkTaskActivities } from './activityTypes';
 import { bulkTaskAggregate } from './bulkTaskAggregate';
 import { bulkItemCommandId, bulkTaskNamed, type BulkTask } from './bulkTask';
+
+type TaskNamed = (name: string) => BulkTask;
 
 /** The bulk workflow's activities over the application's aggregates and bulk tasks. */
 export function createBulkTaskActivities(
@@ -15,7 +17,7 @@ export function createBulkTaskActivities(
   registry: AggregateRegistry,
   tasks: readonly BulkTask[],
 ): BulkTaskActivities {
-  const taskNamed = (name: string) => {
+  const taskNamed: TaskNamed = (name) => {
     const task = bulkTaskNamed(tasks, name);
     // A request for a task this worker does not have cannot succeed by retrying.
     if (!task)
@@ -26,7 +28,33 @@ export function createBulkTaskActivities(
       });
     return task;
   };
+  return {
+    ...readModelWaits(pool, taskNamed),
+    async countBulkItems(request) {
+      return taskNamed(request.task).items.count(pool, request);
+    },
+    /** Walks the set page by page, ids only, so the pages can then be applied side by side. */
+    async planBulkPages(request) {
+      const { items } = taskNamed(request.task);
+      const boundaries: string[] = [];
+      let after = request.after;
+      while (boundaries.length < request.pages) {
+        const ids = await items.page(pool, request, { after, upTo: null, limit: request.pageSize });
+        if (ids.length === 0) break;
+        after = ids.at(-1)!;
+        boundaries.push(after);
+        if (ids.length < request.pageSize) break;
+      }
+      return boundaries;
+    },
+    processBulkPage: (request) => processBulkPage(pool, registry, taskNamed(request.task), request),
+  };
+}
 
+function readModelWaits(
+  pool: Pool,
+  taskNamed: TaskNamed,
+): Pick<BulkTaskActivities, 'waitForBulkReadModel' | 'waitForBulkWrites'> {
   return {
     /**
      * Returns once the task's read model has applied the log up to the request, so paging it sees the
@@ -42,7 +70,6 @@ export function createBulkTaskActivities(
         await context.sleep(200);
       }
     },
-
     /** Heartbeats while the read model catches up with the run's own last write: read your writes. */
     async waitForBulkWrites(request) {
       const context = Context.current();
@@ -53,78 +80,69 @@ export function createBulkTaskActivities(
         context.heartbeat({ readModelAt: wait.at?.globalPosition ?? '0', waitingFor: request.position });
       }
     },
-
-    async countBulkItems(request) {
-      return taskNamed(request.task).items.count(pool, request);
-    },
-
-    /** Walks the set page by page, ids only, so the pages can then be applied side by side. */
-    async planBulkPages(request) {
-      const { items } = taskNamed(request.task);
-      const boundaries: string[] = [];
-      let after = request.after;
-      while (boundaries.length < request.pages) {
-        const ids = await items.page(pool, request, { after, upTo: null, limit: request.pageSize });
-        if (ids.length === 0) break;
-        after = ids.at(-1)!;
-        boundaries.push(after);
-        if (ids.length < request.pageSize) break;
-      }
-      return boundaries;
-    },
-
-    /**
-     * One page of the run's item set: ids by keyset from the read model, then one batch through the
-     * command handler (own decide, own expected version, own command id per item).
-     */
-    async processBulkPage(request) {
-      const context = Context.current();
-      const task = taskNamed(request.task);
-      const ids = await task.items.page(pool, request, request);
-      context.heartbeat({ after: request.after, found: ids.length });
-      const outcomes = await handleCommandBatch(
-        pool,
-        registry,
-        ids.map((itemId) => ({
-          commandId: bulkItemCommandId(request.bulkId, itemId),
-          command: task.command(itemId, request.params),
-          attempt: context.info.attempt,
-          metadata: {
-            correlationId: request.correlationId,
-            // Caused by the run: its stream holds the request that started it.
-            causationId: bulkTaskAggregate.streamId(request.bulkId),
-            actor: `bulk:${task.name}`,
-            workflowId: context.info.workflowExecution?.workflowId,
-            runId: context.info.workflowExecution?.runId,
-          },
-        })),
-      );
-      const result: BulkPageResult = {
-        handled: ids.length,
-        lastItemId: ids.at(-1) ?? null,
-        lastPosition: null,
-        changed: 0,
-        unchanged: 0,
-        failures: [],
-      };
-      outcomes.forEach((outcome, index) => {
-        if (!outcome.ok)
-          result.failures.push({
-            itemId: ids[index]!,
-            reason: `${outcome.error.name}: ${outcome.error.message}`,
-          });
-        else if (outcome.result.changed) {
-          result.changed++;
-          const position = outcome.result.position;
-          if (
-            position !== null &&
-            (result.lastPosition === null || BigInt(position) > BigInt(result.lastPosition))
-          )
-            result.lastPosition = position;
-        } else result.unchanged++;
-      });
-      context.heartbeat({ after: result.lastItemId, done: true });
-      return result;
-    },
   };
+}
+
+/**
+ * One page of the run's item set: ids by keyset from the read model, then one batch through the
+ * command handler (own decide, own expected version, own command id per item).
+ */
+async function processBulkPage(
+  pool: Pool,
+  registry: AggregateRegistry,
+  task: BulkTask,
+  request: Parameters<BulkTaskActivities['processBulkPage']>[0],
+): Promise<BulkPageResult> {
+  const context = Context.current();
+  const ids = await task.items.page(pool, request, request);
+  context.heartbeat({ after: request.after, found: ids.length });
+  const outcomes = await handleCommandBatch(
+    pool,
+    registry,
+    ids.map((itemId) => ({
+      commandId: bulkItemCommandId(request.bulkId, itemId),
+      command: task.command(itemId, request.params),
+      attempt: context.info.attempt,
+      metadata: {
+        correlationId: request.correlationId,
+        // Caused by the run: its stream holds the request that started it.
+        causationId: bulkTaskAggregate.streamId(request.bulkId),
+        actor: `bulk:${task.name}`,
+        workflowId: context.info.workflowExecution?.workflowId,
+        runId: context.info.workflowExecution?.runId,
+      },
+    })),
+  );
+  const result = pageResult(ids, outcomes);
+  context.heartbeat({ after: result.lastItemId, done: true });
+  return result;
+}
+
+/** A page's counts, failures and the position of its last write (for read-your-writes at the end). */
+function pageResult(ids: readonly string[], outcomes: readonly BatchOutcome[]): BulkPageResult {
+  const result: BulkPageResult = {
+    handled: ids.length,
+    lastItemId: ids.at(-1) ?? null,
+    lastPosition: null,
+    changed: 0,
+    unchanged: 0,
+    failures: [],
+  };
+  outcomes.forEach((outcome, index) => {
+    if (!outcome.ok)
+      result.failures.push({
+        itemId: ids[index]!,
+        reason: `${outcome.error.name}: ${outcome.error.message}`,
+      });
+    else if (outcome.result.changed) {
+      result.changed++;
+      const position = outcome.result.position;
+      if (
+        position !== null &&
+        (result.lastPosition === null || BigInt(position) > BigInt(result.lastPosition))
+      )
+        result.lastPosition = position;
+    } else result.unchanged++;
+  });
+  return result;
 }

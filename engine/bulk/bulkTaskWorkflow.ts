@@ -45,44 +45,10 @@ const { waitForBulkReadModel, waitForBulkWrites } = proxyActivities<BulkTaskActi
  * stop the run as failed. The outcome is recorded on the bulk-task aggregate.
  */
 export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
-  const progress: BulkProgress = input.carried?.progress ?? {
-    bulkId: input.bulkId,
-    task: input.task,
-    status: 'running',
-    total: 0,
-    processed: 0,
-    changed: 0,
-    unchanged: 0,
-    failed: 0,
-    cursor: null,
-    failures: [],
-    generation: 0,
-    lastPosition: null,
-  };
+  const progress: BulkProgress = input.carried?.progress ?? startingProgress(input);
   const set = { task: input.task, params: input.params, asOf: input.asOf };
-
-  setHandler(bulkProgressQuery, () => progress);
-  const onSignal = (from: BulkProgress['status'][], to: BulkProgress['status']) => () => {
-    if (from.includes(progress.status)) progress.status = to;
-    report();
-  };
-  setHandler(pauseBulkSignal, onSignal(['running'], 'paused'));
-  setHandler(resumeBulkSignal, onSignal(['paused'], 'running'));
-  setHandler(cancelBulkSignal, onSignal(['running', 'paused'], 'cancelling'));
-
-  function report(): void {
-    const percent = progress.total === 0 ? 100 : Math.floor((progress.processed / progress.total) * 100);
-    upsertSearchAttributes([{ key: SagaProgressPercent, value: percent }]);
-    setCurrentDetails(
-      [
-        `**${progress.status}** — ${progress.processed} of ${progress.total} items (${percent}%)`,
-        `changed ${progress.changed} · unchanged ${progress.unchanged} · failed ${progress.failed}`,
-        progress.failureReason ??
-          `run ${progress.generation + 1}, next page after ${progress.cursor ?? 'the start'}`,
-      ].join('\n\n'),
-    );
-  }
-
+  const report = () => reportProgress(progress);
+  handleControlSignals(progress, report);
   try {
     if (!input.carried) {
       await waitForBulkReadModel.executeWithOptions(
@@ -110,41 +76,91 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
   } catch (error) {
     if (!isCancellation(error)) throw error;
     // Cancelled through Temporal: record it on the aggregate even though the scope is cancelled.
-    await CancellationScope.nonCancellable(() => recordOutcome('cancelled'));
+    await CancellationScope.nonCancellable(() => recordOutcome(input, progress, 'cancelled'));
     throw error;
   }
   await recordOutcome(
+    input,
+    progress,
     progress.failureReason ? 'failed' : progress.status === 'cancelling' ? 'cancelled' : 'completed',
   );
   return progress;
+}
 
-  async function recordOutcome(outcome: 'completed' | 'cancelled' | 'failed'): Promise<void> {
-    const { bulkId } = input;
-    // Read your writes: once the outcome says done, the read model the task pages already shows it.
-    if (progress.lastPosition !== null)
-      await waitForBulkWrites.executeWithOptions(
-        { summary: `Wait for the ${input.task} read model to reflect the run's writes` },
-        [{ task: input.task, position: progress.lastPosition }],
-      );
-    const counts: BulkCounts = {
-      total: progress.total,
-      changed: progress.changed,
-      unchanged: progress.unchanged,
-      failed: progress.failed,
-    };
-    const { failures } = progress;
-    const commands: Record<typeof outcome, BulkTaskCommand> = {
-      completed: { type: 'CompleteBulkTask', data: { bulkId, counts, failures } },
-      cancelled: { type: 'CancelBulkTask', data: { bulkId, counts } },
-      failed: {
-        type: 'FailBulkTask',
-        data: { bulkId, counts, failures, reason: progress.failureReason ?? '' },
-      },
-    };
-    await dispatch(outcome, commands[outcome], input.correlationId, {
-      summary: `${commands[outcome].type}: ${counts.changed} changed, ${counts.failed} failed`,
-    });
-    progress.status = outcome;
+function startingProgress(input: BulkTaskInput): BulkProgress {
+  return {
+    bulkId: input.bulkId,
+    task: input.task,
+    status: 'running',
+    total: 0,
+    processed: 0,
+    changed: 0,
+    unchanged: 0,
+    failed: 0,
+    cursor: null,
+    failures: [],
+    generation: 0,
+    lastPosition: null,
+  };
+}
+
+/** Progress is a query; pause, resume and cancel are signals that move the status the page loop reads. */
+function handleControlSignals(progress: BulkProgress, report: () => void): void {
+  setHandler(bulkProgressQuery, () => progress);
+  const onSignal = (from: BulkProgress['status'][], to: BulkProgress['status']) => () => {
+    if (from.includes(progress.status)) progress.status = to;
     report();
-  }
+  };
+  setHandler(pauseBulkSignal, onSignal(['running'], 'paused'));
+  setHandler(resumeBulkSignal, onSignal(['paused'], 'running'));
+  setHandler(cancelBulkSignal, onSignal(['running', 'paused'], 'cancelling'));
+}
+
+/** What the Temporal UI shows of a run: SagaProgressPercent to sort by, and the current details. */
+function reportProgress(progress: BulkProgress): void {
+  const percent = progress.total === 0 ? 100 : Math.floor((progress.processed / progress.total) * 100);
+  upsertSearchAttributes([{ key: SagaProgressPercent, value: percent }]);
+  setCurrentDetails(
+    [
+      `**${progress.status}** — ${progress.processed} of ${progress.total} items (${percent}%)`,
+      `changed ${progress.changed} · unchanged ${progress.unchanged} · failed ${progress.failed}`,
+      progress.failureReason ??
+        `run ${progress.generation + 1}, next page after ${progress.cursor ?? 'the start'}`,
+    ].join('\n\n'),
+  );
+}
+
+/** Records how the run ended on the bulk-task aggregate, once the read model shows the run's writes. */
+async function recordOutcome(
+  input: BulkTaskInput,
+  progress: BulkProgress,
+  outcome: 'completed' | 'cancelled' | 'failed',
+): Promise<void> {
+  const { bulkId } = input;
+  // Read your writes: once the outcome says done, the read model the task pages already shows it.
+  if (progress.lastPosition !== null)
+    await waitForBulkWrites.executeWithOptions(
+      { summary: `Wait for the ${input.task} read model to reflect the run's writes` },
+      [{ task: input.task, position: progress.lastPosition }],
+    );
+  const counts: BulkCounts = {
+    total: progress.total,
+    changed: progress.changed,
+    unchanged: progress.unchanged,
+    failed: progress.failed,
+  };
+  const { failures } = progress;
+  const commands: Record<typeof outcome, BulkTaskCommand> = {
+    completed: { type: 'CompleteBulkTask', data: { bulkId, counts, failures } },
+    cancelled: { type: 'CancelBulkTask', data: { bulkId, counts } },
+    failed: {
+      type: 'FailBulkTask',
+      data: { bulkId, counts, failures, reason: progress.failureReason ?? '' },
+    },
+  };
+  await dispatch(outcome, commands[outcome], input.correlationId, {
+    summary: `${commands[outcome].type}: ${counts.changed} changed, ${counts.failed} failed`,
+  });
+  progress.status = outcome;
+  reportProgress(progress);
 }

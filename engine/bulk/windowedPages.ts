@@ -52,15 +52,7 @@ export async function windowedPages(run: PageRun): Promise<PageLoopEnd> {
       const index = nextIndex++;
       pagesThisRun++;
       pageNumber++;
-      const request = {
-        ...set,
-        bulkId: input.bulkId,
-        after,
-        upTo,
-        limit: input.pageSize,
-        correlationId: input.correlationId,
-      };
-      const summary = `${input.title}: page ${pageNumber}/${run.totalPages} (up to ${input.pageSize} items)`;
+      const { request, summary } = pageActivity(run, after, upTo, pageNumber);
       inFlight.set(
         index,
         processBulkPage.executeWithOptions({ summary }, [request]).then((page) => ({ index, page, upTo })),
@@ -74,14 +66,40 @@ export async function windowedPages(run: PageRun): Promise<PageLoopEnd> {
     inFlight.delete(index);
     countPage(run, page);
     finishedUpTo.set(index, upTo);
-    while (finishedUpTo.has(doneThrough)) {
-      progress.cursor = finishedUpTo.get(doneThrough)!;
-      finishedUpTo.delete(doneThrough++);
-    }
+    doneThrough = advanceCursor(progress, finishedUpTo, doneThrough);
     run.report();
   }
   const more = !exhausted || planned.length > 0;
   return more && progress.status === 'running' && progress.failureReason === undefined
     ? 'continue-as-new'
     : 'stopped';
+}
+
+/** The page activity's request and the summary the Temporal UI shows for it. */
+function pageActivity(run: PageRun, after: string | null, upTo: string, pageNumber: number) {
+  const { input, set } = run;
+  const request = {
+    ...set,
+    bulkId: input.bulkId,
+    after,
+    upTo,
+    limit: input.pageSize,
+    correlationId: input.correlationId,
+  };
+  const summary = `${input.title}: page ${pageNumber}/${run.totalPages} (up to ${input.pageSize} items)`;
+  return { request, summary };
+}
+
+/** Moves the cursor past the pages finished without a gap before them; returns the first unfinished index. */
+function advanceCursor(
+  progress: PageRun['progress'],
+  finishedUpTo: Map<number, string>,
+  doneThrough: number,
+): number {
+  let next = doneThrough;
+  while (finishedUpTo.has(next)) {
+    progress.cursor = finishedUpTo.get(next)!;
+    finishedUpTo.delete(next++);
+  }
+  return next;
 }
