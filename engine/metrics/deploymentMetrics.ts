@@ -23,10 +23,29 @@ export function createDeploymentMetrics(options: DeploymentMetricsOptions): Regi
     labelNames: ['source'] as const,
     registers: [registry],
   });
-  const lags = sharedPerScrape(
-    () => subscriptionLags(options.pool),
-    () => failures.inc({ source: 'checkpoints' }),
-  );
+  const failed = (source: string) => () => failures.inc({ source });
+  addSubscriptionGauges(registry, options.pool, failed('checkpoints'));
+  addParkedEventsGauge(registry, options.pool, failed('parked_events'));
+  addHorizonStallGauge(registry, options.pool, failed('horizon'));
+  if (options.bulkTasks) addBulkTaskGauges(registry, options.bulkTasks, failed('bulk_tasks'));
+  return registry;
+}
+
+/** One read shared by the gauges collected in the same scrape (they are collected side by side). */
+function sharedPerScrape<T>(read: () => Promise<T>, onFailure: () => void): () => Promise<T | undefined> {
+  let inFlight: Promise<T | undefined> | undefined;
+  return () =>
+    (inFlight ??= read()
+      .catch(() => {
+        onFailure();
+        return undefined;
+      })
+      .finally(() => (inFlight = undefined)));
+}
+
+/** Each checkpointed reader's position and lag, from one read of the checkpoints per scrape. */
+function addSubscriptionGauges(registry: Registry, pool: Pool, onFailure: () => void): void {
+  const lags = sharedPerScrape(() => subscriptionLags(pool), onFailure);
 
   const perSubscription = (
     name: string,
@@ -58,7 +77,9 @@ export function createDeploymentMetrics(options: DeploymentMetricsOptions): Regi
     'Age of the oldest event a reader has not handled yet; 0 when it is caught up',
     (lag) => lag.behindSeconds,
   );
+}
 
+function addParkedEventsGauge(registry: Registry, pool: Pool, onFailure: () => void): void {
   new Gauge({
     name: 'procession_parked_events',
     help: 'Relay deliveries waiting for an operator: parked, or replay requested and not yet delivered',
@@ -67,14 +88,16 @@ export function createDeploymentMetrics(options: DeploymentMetricsOptions): Regi
     async collect() {
       this.reset();
       try {
-        const counts = await waitingParkedEvents(options.pool);
+        const counts = await waitingParkedEvents(pool);
         for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
       } catch {
-        failures.inc({ source: 'parked_events' });
+        onFailure();
       }
     },
   });
+}
 
+function addHorizonStallGauge(registry: Registry, pool: Pool, onFailure: () => void): void {
   new Gauge({
     name: 'procession_visibility_horizon_stall_seconds',
     help: 'How long an event append held open has kept every reader from reading past it; 0 when none does',
@@ -82,28 +105,12 @@ export function createDeploymentMetrics(options: DeploymentMetricsOptions): Regi
     async collect() {
       this.reset();
       try {
-        const { heldBy } = await visibilityHorizon(options.pool);
+        const { heldBy } = await visibilityHorizon(pool);
         // NaN: held, but this database role may not see how long (pg_stat_activity of other sessions).
         this.set(heldBy ? (heldBy.ageMs === null ? Number.NaN : heldBy.ageMs / 1000) : 0);
       } catch {
-        failures.inc({ source: 'horizon' });
+        onFailure();
       }
     },
   });
-
-  if (options.bulkTasks)
-    addBulkTaskGauges(registry, options.bulkTasks, () => failures.inc({ source: 'bulk_tasks' }));
-  return registry;
-}
-
-/** One read shared by the gauges collected in the same scrape (they are collected side by side). */
-function sharedPerScrape<T>(read: () => Promise<T>, onFailure: () => void): () => Promise<T | undefined> {
-  let inFlight: Promise<T | undefined> | undefined;
-  return () =>
-    (inFlight ??= read()
-      .catch(() => {
-        onFailure();
-        return undefined;
-      })
-      .finally(() => (inFlight = undefined)));
 }
