@@ -4,11 +4,16 @@ import { Client, Pool, type PoolClient } from 'pg';
 import { appendToStream } from '../../engine/eventstore/append';
 import { takeAppendLock } from '../../engine/eventstore/appendLock';
 import { connectionConfig } from '../../engine/eventstore/database';
-import { readLogAfter } from '../../engine/eventstore/readLog';
-import { LogSubscription } from '../../engine/eventstore/subscription';
-import { comparePositions, logStart, positionOf, type LogPosition } from '../../engine/eventstore/types';
+import { logStart, positionOf, type LogPosition } from '../../engine/eventstore/types';
 import { newEvent } from '../eventstore/helpers';
 import { appendProcedure, strangerProcedure } from './horizonStressProcedures';
+import {
+  rawReader,
+  readerOutcome,
+  readersCaughtUp,
+  subscriptionReader,
+  type Reader,
+} from './horizonStressReaders';
 
 /**
  * A hunt for skipped events. Appenders in short transactions of every shape (single and batch inserts,
@@ -113,47 +118,6 @@ async function engineAppendLoop(client: PoolClient, running: () => boolean): Pro
   return rolledBack;
 }
 
-interface Reader {
-  name: string;
-  seen: Map<string, number>;
-  position(): LogPosition;
-  stop(): Promise<void>;
-}
-
-function rawReader(pool: Pool, name: string, running: () => boolean): Reader {
-  const seen = new Map<string, number>();
-  let checkpoint = logStart;
-  const loop = (async () => {
-    while (running()) {
-      const events = await readLogAfter(pool, checkpoint, 1 + Math.floor(Math.random() * 200));
-      for (const event of events) seen.set(event.eventId, (seen.get(event.eventId) ?? 0) + 1);
-      if (events.length > 0) checkpoint = positionOf(events.at(-1)!);
-      else await delay(Math.random() * 2);
-    }
-  })();
-  return { name, seen, position: () => checkpoint, stop: () => loop };
-}
-
-function subscriptionReader(pool: Pool, name: string, transactional: boolean): Reader {
-  const seen = new Map<string, number>();
-  let checkpoint = logStart;
-  const subscription = new LogSubscription(pool, {
-    subscriptionId: `stress-${name}-${randomUUID()}`,
-    transactional,
-    batchSize: transactional ? 50 : 100,
-    pollIntervalMs: 100,
-    handleBatch: async () => {},
-    // Counted once the checkpoint after the batch is saved: what a real handler's effects would see.
-    onBatchDone: (events) => {
-      for (const event of events) seen.set(event.eventId, (seen.get(event.eventId) ?? 0) + 1);
-      checkpoint = positionOf(events.at(-1)!);
-    },
-    onError: () => {},
-  });
-  subscription.start();
-  return { name, seen, position: () => checkpoint, stop: () => subscription.stop() };
-}
-
 async function committedLog(pool: Pool): Promise<{ ids: Set<string>; end: LogPosition }> {
   const { rows } = await pool.query<{ eventId: string; transactionId: string; globalPosition: string }>(
     `select event_id::text as "eventId", transaction_id::text as "transactionId",
@@ -187,6 +151,54 @@ export async function runHorizonStress(options: HorizonStressOptions): Promise<H
       rawReader(pool, `reader-${index + 1}`, () => reading),
     ),
   ];
+  const writers = startWriters(options, () => writing);
+  const started = Date.now();
+  const progress = setInterval(
+    () =>
+      log(
+        `${Math.round((Date.now() - started) / 1000)} s: ` +
+          readers.map((reader) => `${reader.name} ${reader.seen.size}`).join(', '),
+      ),
+    10_000,
+  );
+  try {
+    const rolledBackInServer = (await Promise.all(writers.serverAppenders)).reduce((sum, n) => sum + n, 0);
+    writing = false;
+    const rolledBack = (await Promise.all(writers.engineAppenders)).flat();
+    const strangerCommits = (await Promise.all(writers.strangers)).reduce((sum, count) => sum + count, 0);
+    await longStranger.query('rollback');
+
+    // Caught up means at or past the last committed event in read order; a skipped event stays missing.
+    const log_ = await committedLog(pool);
+    await readersCaughtUp(readers, log_.end);
+    reading = false;
+    await Promise.all(readers.map((reader) => reader.stop()));
+
+    return {
+      seconds: (Date.now() - started) / 1000,
+      committedEvents: log_.ids.size,
+      rolledBackEvents: rolledBack.length + rolledBackInServer,
+      strangerCommits,
+      readers: readers.map((reader) => readerOutcome(reader, log_.ids)),
+    };
+  } finally {
+    clearInterval(progress);
+    writing = false;
+    reading = false;
+    await Promise.allSettled([
+      ...writers.serverAppenders,
+      ...writers.strangers,
+      ...writers.engineAppenders,
+      ...readers.map((reader) => reader.stop()),
+    ]);
+    await longStranger.end().catch(() => {});
+    await writers.enginePool.end().catch(() => {});
+  }
+}
+
+/** The server-side appenders, the strangers and the engine's own appenders, all until the deadline. */
+function startWriters(options: HorizonStressOptions, writing: () => boolean) {
+  const { databaseUrl } = options;
   const deadline = new Date(Date.now() + options.seconds * 1000).toISOString();
   const serverAppenders = Array.from({ length: options.serverAppenders ?? 4 }, (_, index) =>
     inSession(databaseUrl, (client) =>
@@ -213,75 +225,11 @@ export async function runHorizonStress(options: HorizonStressOptions): Promise<H
   const engineAppenders = Array.from({ length: options.engineAppenders ?? 2 }, async () => {
     const client = await enginePool.connect();
     try {
-      return await engineAppendLoop(client, () => writing);
+      return await engineAppendLoop(client, writing);
     } finally {
       client.release(true);
     }
   });
 
-  const started = Date.now();
-  const progress = setInterval(
-    () =>
-      log(
-        `${Math.round((Date.now() - started) / 1000)} s: ` +
-          readers.map((reader) => `${reader.name} ${reader.seen.size}`).join(', '),
-      ),
-    10_000,
-  );
-  try {
-    const rolledBackInServer = (await Promise.all(serverAppenders)).reduce((sum, count) => sum + count, 0);
-    writing = false;
-    const rolledBack = (await Promise.all(engineAppenders)).flat();
-    const strangerCommits = (await Promise.all(strangers)).reduce((sum, count) => sum + count, 0);
-    await longStranger.query('rollback');
-
-    // Caught up means at or past the last committed event in read order; a skipped event stays missing.
-    const log_ = await committedLog(pool);
-    // A long run leaves the slower readers far behind: wait while they move, give up once one stalls.
-    const stallLimitMs = 30_000;
-    let lastMove = Date.now();
-    let lastSeen = readers.map((reader) => reader.seen.size);
-    while (readers.some((reader) => comparePositions(reader.position(), log_.end) < 0)) {
-      const seen = readers.map((reader) => reader.seen.size);
-      if (seen.some((count, index) => count !== lastSeen[index])) lastMove = Date.now();
-      lastSeen = seen;
-      if (Date.now() - lastMove > stallLimitMs) {
-        const behind = readers.filter((reader) => comparePositions(reader.position(), log_.end) < 0);
-        throw new Error(
-          `readers stopped short of the log's end (${log_.end.transactionId}/${log_.end.globalPosition}), ` +
-            `reading nothing for ${stallLimitMs / 1000} s: ` +
-            behind.map((reader) => `${reader.name} at ${JSON.stringify(reader.position())}`).join(', '),
-        );
-      }
-      await delay(50);
-    }
-    reading = false;
-    await Promise.all(readers.map((reader) => reader.stop()));
-
-    return {
-      seconds: (Date.now() - started) / 1000,
-      committedEvents: log_.ids.size,
-      rolledBackEvents: rolledBack.length + rolledBackInServer,
-      strangerCommits,
-      readers: readers.map((reader) => ({
-        name: reader.name,
-        read: reader.seen.size,
-        missing: [...log_.ids].filter((id) => !reader.seen.has(id)),
-        duplicates: [...reader.seen].filter(([, count]) => count > 1).map(([id]) => id),
-        phantoms: [...reader.seen.keys()].filter((id) => !log_.ids.has(id)),
-      })),
-    };
-  } finally {
-    clearInterval(progress);
-    writing = false;
-    reading = false;
-    await Promise.allSettled([
-      ...serverAppenders,
-      ...strangers,
-      ...engineAppenders,
-      ...readers.map((reader) => reader.stop()),
-    ]);
-    await longStranger.end().catch(() => {});
-    await enginePool.end().catch(() => {});
-  }
+  return { serverAppenders, strangers, engineAppenders, enginePool };
 }
