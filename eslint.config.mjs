@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   // The causation explorer's page script runs in a browser.
-  { files: ['api/explorer/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['engine/http/explorer/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   // The engine is generic: it knows no aggregate, saga, read model, bulk task or route of the application.
   // Rules per depth, because the engine has sub-folders named like application folders (projections/).
   ...[1, 2, 3].map((depth) =>

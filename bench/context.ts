@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { parseApiKeys } from '../api/auth';
+import { parseApiKeys } from '../engine/http/auth';
 import { createActivities } from '../activities';
 import { defineApplication } from '../engine/application/application';
 import {

@@ -1,7 +1,7 @@
 // `npm start`: the main job. ROLE says which parts this process runs (default `all`): `temporal` (the dev
 // server with its Web UI; not needed with TEMPORAL_ADDRESS), `api`, `worker`, `relay`, `projections`,
 // comma-separated. With every part, it plays the demo and keeps serving until Ctrl-C.
-import { parseApiKeys } from '../api/auth';
+import { parseApiKeys } from '../engine/http/auth';
 import { startOrConnectDatabase, type DatabaseTarget } from '../engine/postgres/target';
 import { installTemporalRuntime } from '../engine/temporal/runtime';
 import {

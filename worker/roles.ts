@@ -3,7 +3,7 @@ import { NativeConnection, type Worker, type WorkerOptions } from '@temporalio/w
 import type { FastifyInstance } from 'fastify';
 import type { Pool } from 'pg';
 import { buildApp } from '../api/app';
-import type { ApiKeys } from '../api/auth';
+import type { ApiKeys } from '../engine/http/auth';
 import type { Application } from '../engine/application/application';
 import { createSagaWorker } from '../engine/application/sagaWorker';
 import { ensureDatabaseExists, openPool } from '../engine/eventstore/database';

@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
-import type { BulkTask } from '../../engine/bulk/bulkTask';
-import type { BulkTaskState } from '../../engine/bulk/bulkTaskAggregate';
-import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../engine/bulk/contract';
+import type { BulkTask } from '../../bulk/bulkTask';
+import type { BulkTaskState } from '../../bulk/bulkTaskAggregate';
+import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../bulk/contract';
 import {
   currentProgress,
   links,
@@ -12,9 +12,9 @@ import {
   type BulkProgressView,
 } from '../bulkProgress';
 import { Type, type TSchema } from 'typebox';
-import { bulkSampleSize, previewBulkTask } from '../../engine/bulk/bulkPreview';
-import { readableLogHead } from '../../engine/eventstore/logHead';
-import { logStart } from '../../engine/eventstore/types';
+import { bulkSampleSize, previewBulkTask } from '../../bulk/bulkPreview';
+import { readableLogHead } from '../../eventstore/logHead';
+import { logStart } from '../../eventstore/types';
 import {
   commandHeaders,
   isDryRun,

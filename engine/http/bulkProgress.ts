@@ -1,5 +1,5 @@
-import { bulkTaskAggregate, type BulkTaskState } from '../engine/bulk/bulkTaskAggregate';
-import { bulkProgressQuery, bulkTaskWorkflowId, type BulkProgress } from '../engine/bulk/contract';
+import { bulkTaskAggregate, type BulkTaskState } from '../bulk/bulkTaskAggregate';
+import { bulkProgressQuery, bulkTaskWorkflowId, type BulkProgress } from '../bulk/contract';
 import { loadAggregate } from './aggregates';
 import type { ApiDependencies } from './dependencies';
 import { ApiError } from './errors';

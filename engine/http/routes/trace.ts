@@ -1,8 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { Type } from 'typebox';
-import { correlationsOfStream, readCorrelation } from '../../engine/eventstore/correlationEvents';
-import { CorrelationId } from '../../engine/saga/searchAttributes';
-import { causationTree, type TraceNode } from '../../engine/causation/causationTree';
+import { correlationsOfStream, readCorrelation } from '../../eventstore/correlationEvents';
+import { CorrelationId } from '../../saga/searchAttributes';
+import { causationTree, type TraceNode } from '../../causation/causationTree';
 import type { ApiDependencies } from '../dependencies';
 import type { TypedApp } from '../typedApp';
 import { ApiError } from '../errors';

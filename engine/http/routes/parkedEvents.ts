@@ -1,6 +1,6 @@
 import { Type, type TSchema } from 'typebox';
 import type { TypedApp } from '../typedApp';
-import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
+import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { dateTime, errorResponses, nullable, pageLimitString, strictObject } from '../schemas';
