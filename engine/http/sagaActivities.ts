@@ -2,45 +2,11 @@ import type { ProtoFailure, WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { ApiDependencies } from './dependencies';
-import { dateTime } from './schemas';
+import type { ActivityStatus, SagaActivity } from './contract';
 import { withTemporalDeadline } from './temporal';
 
 type History = Awaited<ReturnType<WorkflowHandle['fetchHistory']>>;
 type HistoryEvent = NonNullable<History['events']>[number];
-
-export type ActivityStatus = 'running' | 'completed' | 'failed' | 'timedOut' | 'cancelled';
-
-/** One activity a saga ran, as its history tells it: for a command, which one and how it ended. */
-export interface SagaActivity {
-  activityId: string;
-  activityType: string;
-  summary: string | null;
-  /** executeCommand only: the command id `<workflowId>:<step>`, its step and type. */
-  commandId: string | null;
-  step: string | null;
-  commandType: string | null;
-  status: ActivityStatus;
-  /** Why it failed or timed out (a rejection's code and message). */
-  failure: string | null;
-  scheduledTime: Date | null;
-  closeTime: Date | null;
-}
-
-export const sagaActivityView = {
-  type: 'object',
-  properties: {
-    activityId: { type: 'string' },
-    activityType: { type: 'string' },
-    summary: { type: ['string', 'null'] },
-    commandId: { type: ['string', 'null'] },
-    step: { type: ['string', 'null'] },
-    commandType: { type: ['string', 'null'] },
-    status: { type: 'string' },
-    failure: { type: ['string', 'null'] },
-    scheduledTime: { anyOf: [dateTime, { type: 'null' }] },
-    closeTime: { anyOf: [dateTime, { type: 'null' }] },
-  },
-} as const;
 
 /**
  * The activities of a saga's current run, in the order it scheduled them, read from its history: the

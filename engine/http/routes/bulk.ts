@@ -3,14 +3,8 @@ import type { FastifyReply } from 'fastify';
 import type { BulkTask } from '../../bulk/bulkTask';
 import type { BulkTaskState } from '../../bulk/bulkTaskAggregate';
 import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../bulk/contract';
-import {
-  currentProgress,
-  links,
-  loadBulk,
-  progressAfterSignal,
-  progressView,
-  type BulkProgressView,
-} from '../bulkProgress';
+import { currentProgress, links, loadBulk, progressAfterSignal } from '../bulkProgress';
+import { bulkProgressView, type BulkProgressView } from '../contract';
 import { Type, type TSchema } from 'typebox';
 import { bulkSampleSize, previewBulkTask } from '../../bulk/bulkPreview';
 import { readableLogHead } from '../../eventstore/logHead';
@@ -198,7 +192,7 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
 
   app.get(
     '/bulk/:bulkId',
-    { schema: { params: idParams('bulkId'), response: { 200: progressView, ...errorResponses } } },
+    { schema: { params: idParams('bulkId'), response: { 200: bulkProgressView, ...errorResponses } } },
     (request) => currentProgress(deps, request.params.bulkId),
   );
 
@@ -208,7 +202,7 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
       `/bulk/:bulkId/${action}`,
       {
         config: { access: 'admin' },
-        schema: { params: idParams('bulkId'), response: { 202: progressView, ...errorResponses } },
+        schema: { params: idParams('bulkId'), response: { 202: bulkProgressView, ...errorResponses } },
       },
       async (request, response) =>
         response.code(202).send(await signalBulk(deps, request.params.bulkId, action, signal)),

@@ -2,11 +2,12 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { Type } from 'typebox';
 import { correlationsOfStream, readCorrelation } from '../../eventstore/correlationEvents';
 import { CorrelationId } from '../../saga/searchAttributes';
-import { causationTree, type TraceNode } from '../../causation/causationTree';
+import { causationTree } from '../../causation/causationTree';
 import type { ApiDependencies } from '../dependencies';
 import type { TypedApp } from '../typedApp';
 import { ApiError } from '../errors';
-import { dateTime, errorResponses, longId, nullableString, strictObject, uiLink } from '../schemas';
+import { trace, type CausationNode, type TraceNode } from '../contract';
+import { errorResponses, longId, strictObject } from '../schemas';
 import { withTemporalDeadline, workflowUiUrl } from '../temporal';
 
 /** A large bulk task puts every item's command under one correlation: a trace shows the first ones. */
@@ -15,40 +16,7 @@ const maxTraceEvents = 5_000;
 // Correlation ids are whatever the client sent as X-Correlation-Id (1–200 characters) or a UUID.
 const correlationIdSchema = Type.String({ minLength: 1, maxLength: 200 });
 
-const nodeView = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    kind: { type: 'string', enum: ['request', 'command', 'event', 'saga'] },
-    parentId: nullableString,
-    children: { type: 'array', items: { type: 'string' } },
-    type: { type: 'string' },
-    time: dateTime,
-    causationId: { type: 'string' },
-    actor: { type: 'string' },
-    commandId: { type: 'string' },
-    step: { type: 'string' },
-    eventId: { type: 'string' },
-    streamId: { type: 'string' },
-    streamVersion: { type: 'integer' },
-    globalPosition: { type: 'string' },
-    workflowId: { type: 'string' },
-    delivery: { type: 'string', enum: ['start', 'signal'] },
-    signalledBy: { type: 'array', items: { type: 'string' } },
-    status: nullableString,
-    startTime: { anyOf: [dateTime, { type: 'null' }] },
-    closeTime: { anyOf: [dateTime, { type: 'null' }] },
-    uiUrl: uiLink,
-  },
-  required: ['id', 'kind', 'parentId', 'children', 'type', 'time'],
-} as const;
-
-interface SagaStatus {
-  status: string | null;
-  startTime: Date | null;
-  closeTime: Date | null;
-  uiUrl: string | null;
-}
+type SagaStatus = Required<Pick<TraceNode, 'status' | 'startTime' | 'closeTime' | 'uiUrl'>>;
 
 /** What Temporal says of a saga now; a saga past retention or an unreachable server leaves nulls. */
 async function sagaStatus(deps: ApiDependencies, workflowId: string): Promise<SagaStatus> {
@@ -68,7 +36,7 @@ async function sagaStatus(deps: ApiDependencies, workflowId: string): Promise<Sa
   }
 }
 
-async function withSagaStatus(deps: ApiDependencies, nodes: TraceNode[]) {
+async function withSagaStatus(deps: ApiDependencies, nodes: CausationNode[]): Promise<TraceNode[]> {
   return Promise.all(
     nodes.map(async (node) =>
       node.kind === 'saga' && node.workflowId
@@ -89,15 +57,7 @@ export function registerTraceRoutes(app: TypedApp, deps: ApiDependencies): void 
       schema: {
         params: strictObject({ correlationId: correlationIdSchema }),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              correlationId: { type: 'string' },
-              truncated: { type: 'boolean' },
-              nodes: { type: 'array', items: nodeView },
-            },
-            required: ['correlationId', 'truncated', 'nodes'],
-          },
+          200: trace,
           ...errorResponses,
         },
       },
