@@ -121,12 +121,22 @@ export default tseslint.config(
     ],
   ),
   // The CLI is a client of the HTTP API and nothing else, so it runs against any deployment's version.
+  // What it reads is typed by the wire contract, imported as types only (erased: no server code runs).
   restrict(
     ['cli/**/*.ts'],
     [
       {
-        group: [...folders('engine', ...application), 'pg', '@temporalio/*', 'fastify'],
+        group: [...folders(...application), 'pg', '@temporalio/*', 'fastify', 'typebox'],
         message: 'cli/ talks to the HTTP API only: it imports no server code.',
+      },
+      {
+        regex: '^(\\.\\./)+engine(/(?!http/contract$)|$)',
+        message: 'cli/ talks to the HTTP API only: of the engine it imports the wire contract, as types.',
+      },
+      {
+        regex: '^(\\.\\./)+engine/http/contract$',
+        allowTypeImports: true,
+        message: 'cli/ imports the wire contract as types only (`import type`): it runs no server code.',
       },
     ],
   ),

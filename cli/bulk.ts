@@ -4,6 +4,9 @@ import type { Command } from 'commander';
 import { CliError, encode, type ApiClient } from './client';
 import { table, type Output } from './output';
 import type { Context } from './context';
+import type { AsJson, BulkProgressView } from '../engine/http/contract';
+
+export type BulkProgress = AsJson<BulkProgressView>;
 
 interface BulkTaskInfo {
   name: string;
@@ -14,22 +17,6 @@ interface BulkTaskInfo {
     properties?: Record<string, { type?: string | string[]; description?: string }>;
     required?: string[];
   };
-}
-
-export interface BulkProgress {
-  bulkId: string;
-  task: string;
-  params: Record<string, unknown>;
-  status: string;
-  total: number;
-  processed: number;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  failures: Array<{ itemId: string; reason: string }>;
-  failureReason: string | null;
-  workflowId: string;
-  uiUrl: string | null;
 }
 
 const finished = new Set(['completed', 'failed', 'cancelled']);

@@ -2,17 +2,9 @@ import type { Command } from 'commander';
 import { encode } from './client';
 import type { Context } from './context';
 import { table } from './output';
+import type { AsJson, ParkedEventView } from '../engine/http/contract';
 
-interface ParkedEvent {
-  eventId: string;
-  globalPosition: string;
-  eventType: string;
-  triggerName: string;
-  reason: string;
-  attempts: number;
-  status: string;
-  parkedAt: string;
-}
+type ParkedEvent = AsJson<ParkedEventView>;
 
 export function registerParkedCommands(program: Command, contextOf: () => Context): void {
   const parked = program.command('parked').description('events the relay could not deliver');

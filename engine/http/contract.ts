@@ -192,3 +192,12 @@ export type StoreRecordsFitTheWire = Holds<
   | Fits<StoredEvent, Static<typeof streamEvent>>
   | Fits<BulkFailure, BulkProgressView['failures'][number]>
 >;
+
+/** A shape as a client reads it after JSON: its times are ISO strings. */
+export type AsJson<Shape> = Shape extends Date
+  ? string
+  : Shape extends readonly (infer Item)[]
+    ? AsJson<Item>[]
+    : Shape extends object
+      ? { [Key in keyof Shape]: AsJson<Shape[Key]> }
+      : Shape;
