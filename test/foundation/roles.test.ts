@@ -1,4 +1,8 @@
-import { metricsListenerFromEnv, parseRoleList, temporalMetricsAddressFromEnv } from '../../engine/application/settingsFromEnv';
+import {
+  metricsListenerFromEnv,
+  parseRoleList,
+  temporalMetricsAddressFromEnv,
+} from '../../engine/application/settingsFromEnv';
 import { adminKeyOf, apiKeysFromEnvOrFile } from '../../engine/application/apiKeyFile';
 import fs from 'node:fs';
 import os from 'node:os';
