@@ -118,6 +118,10 @@ export default tseslint.config(
         group: [...folders('worker'), '@temporalio/worker'],
         message: 'api/ gets its clients injected; it does not wire processes.',
       },
+      {
+        regex: '^(\\.\\./)+engine/http/.',
+        message: "api/ reaches the engine's HTTP layer through its index (engine/http), not its files.",
+      },
     ],
   ),
   // The CLI is a client of the HTTP API and nothing else, so it runs against any deployment's version.
