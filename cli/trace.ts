@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, encode, type ApiClient } from './client';
 import type { Context } from './context';
-import type { AsJson, Trace as TraceView } from '../engine/http/contract';
+import type { AsJson, CorrelationsFound, Trace as TraceView } from '../engine/http/contract';
 
 type Trace = AsJson<TraceView>;
 type TraceNode = Trace['nodes'][number];
@@ -43,7 +43,7 @@ async function correlationsFor(client: ApiClient, options: { stream?: string; wo
   const query = options.stream
     ? `streamId=${encode(options.stream)}`
     : `workflowId=${encode(options.workflow!)}`;
-  const { correlationIds } = await client.get<{ correlationIds: string[] }>(`/trace?${query}`);
+  const { correlationIds } = await client.get<CorrelationsFound>(`/trace?${query}`);
   if (correlationIds.length === 0)
     throw new CliError('no correlation id is recorded for it', 'CorrelationNotFound');
   return correlationIds;

@@ -4,8 +4,8 @@ import type { BulkTask } from '../../bulk/bulkTask';
 import type { BulkTaskState } from '../../bulk/bulkTaskAggregate';
 import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../bulk/contract';
 import { currentProgress, links, loadBulk, progressAfterSignal } from '../bulkProgress';
-import { bulkProgressView, type BulkProgressView } from '../contract';
-import { Type, type TSchema } from 'typebox';
+import { bulkAccepted, bulkProgressView, bulkTaskList, type BulkProgressView } from '../contract';
+import { Type } from 'typebox';
 import { bulkSampleSize, previewBulkTask } from '../../bulk/bulkPreview';
 import { readableLogHead } from '../../eventstore/logHead';
 import { logStart } from '../../eventstore/types';
@@ -20,20 +20,9 @@ import {
 import { awaitReadModel } from '../readYourWrites';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, id, idParams, logPosition, strictObject, uiLink } from '../schemas';
+import { errorResponses, id, idParams, strictObject } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
 import type { TypedApp } from '../typedApp';
-
-const accepted = {
-  type: 'object',
-  properties: {
-    bulkId: { type: 'string' },
-    workflowId: { type: 'string' },
-    uiUrl: uiLink,
-    position: logPosition,
-  },
-  required: ['bulkId', 'workflowId', 'uiUrl', 'position'],
-} as const;
 
 /** A bulk task's dry run: how many items a run requested now would visit, and the first of them. */
 const bulkPreview = Type.Object(
@@ -46,19 +35,6 @@ const bulkPreview = Type.Object(
   },
   { description: 'Dry run (?dryRun=true): nothing was written and no run was started' },
 );
-
-const taskView = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    title: { type: 'string' },
-    description: { type: 'string' },
-    route: { type: 'string' },
-    // The task's parameter schema itself: a JSON schema, whatever it says.
-    params: Type.Unsafe<TSchema>({ type: 'object', additionalProperties: true }),
-  },
-  required: ['name', 'title', 'description', 'route', 'params'],
-};
 
 async function signalBulk(
   deps: ApiDependencies,
@@ -137,11 +113,7 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: taskView } },
-            required: ['items'],
-          },
+          200: bulkTaskList,
           ...errorResponses,
         },
       },
@@ -167,7 +139,7 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
         schema: {
           headers: commandHeaders,
           body: task.params,
-          response: { 202: accepted, ...errorResponses },
+          response: { 202: bulkAccepted, ...errorResponses },
         },
       },
       (request, response) => requestTask(deps, task, request, response),

@@ -1,14 +1,12 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { TypedApp } from '../typedApp';
 import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { ignoredDelivery, parkedEvent, parkedStatus } from '../contract';
+import { ignoredDeliveryList, parkedEventList, parkedStatus, replayRequested } from '../contract';
 import { errorResponses, pageLimitString, strictObject } from '../schemas';
 
 const uuidParams = strictObject({ eventId: Type.String({ format: 'uuid' }) });
-
-const itemsOf = <Item extends TSchema>(item: Item) => Type.Object({ items: Type.Array(item) });
 
 /**
  * What the relay could not or chose not to deliver. Nothing is dropped silently: a parked event stays
@@ -23,7 +21,7 @@ export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies):
           status: Type.Optional(parkedStatus),
           limit: Type.Optional(pageLimitString),
         }),
-        response: { 200: itemsOf(parkedEvent), ...errorResponses },
+        response: { 200: parkedEventList, ...errorResponses },
       },
     },
     async (request) => {
@@ -39,7 +37,7 @@ export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies):
       schema: {
         params: uuidParams,
         response: {
-          202: Type.Object({ eventId: Type.String(), replayRequested: Type.Integer() }),
+          202: replayRequested,
           ...errorResponses,
         },
       },
@@ -63,7 +61,7 @@ export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies):
     {
       schema: {
         querystring: strictObject({ limit: Type.Optional(pageLimitString) }),
-        response: { 200: itemsOf(ignoredDelivery), ...errorResponses },
+        response: { 200: ignoredDeliveryList, ...errorResponses },
       },
     },
     async (request) => ({

@@ -6,7 +6,7 @@ import { causationTree } from '../../causation/causationTree';
 import type { ApiDependencies } from '../dependencies';
 import type { TypedApp } from '../typedApp';
 import { ApiError } from '../errors';
-import { trace, type CausationNode, type TraceNode } from '../contract';
+import { correlationsFound, trace, type CausationNode, type TraceNode } from '../contract';
 import { errorResponses, longId, strictObject } from '../schemas';
 import { withTemporalDeadline, workflowUiUrl } from '../temporal';
 
@@ -87,11 +87,7 @@ export function registerTraceRoutes(app: TypedApp, deps: ApiDependencies): void 
       schema: {
         querystring: strictObject({ streamId: Type.Optional(longId), workflowId: Type.Optional(longId) }),
         response: {
-          200: {
-            type: 'object',
-            properties: { correlationIds: { type: 'array', items: { type: 'string' } } },
-            required: ['correlationIds'],
-          },
+          200: correlationsFound,
           ...errorResponses,
         },
       },
