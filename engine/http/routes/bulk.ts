@@ -101,33 +101,18 @@ async function requestTask(
   return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId), position: result.position });
 }
 
-/**
- * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
- * schema) and the routes every run shares: progress, pause, resume, cancel.
- */
-export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
+/** The tasks there are, one route per task to request a run, and a 404 that names them for any other. */
+function registerTaskRoutes(app: TypedApp, deps: ApiDependencies): void {
   const { bulkTasks } = deps.application;
-
-  app.get(
-    '/bulk-tasks',
-    {
-      schema: {
-        response: {
-          200: bulkTaskList,
-          ...errorResponses,
-        },
-      },
-    },
-    async () => ({
-      items: bulkTasks.map(({ name, title, description, params }) => ({
-        name,
-        title,
-        description,
-        route: `/bulk/${name}`,
-        params,
-      })),
-    }),
-  );
+  app.get('/bulk-tasks', { schema: { response: { 200: bulkTaskList, ...errorResponses } } }, async () => ({
+    items: bulkTasks.map(({ name, title, description, params }) => ({
+      name,
+      title,
+      description,
+      route: `/bulk/${name}`,
+      params,
+    })),
+  }));
 
   for (const task of bulkTasks) {
     // The task's parameter schema is known only at run time, so the body type is stated; stating it
@@ -161,7 +146,10 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
       });
     },
   );
+}
 
+/** What every run shares: its progress, and pause, resume and cancel. */
+function registerRunRoutes(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/bulk/:bulkId',
     { schema: { params: idParams('bulkId'), response: { 200: bulkProgressView, ...errorResponses } } },
@@ -180,4 +168,13 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
         response.code(202).send(await signalBulk(deps, request.params.bulkId, action, signal)),
     );
   }
+}
+
+/**
+ * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
+ * schema) and the routes every run shares: progress, pause, resume, cancel.
+ */
+export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
+  registerTaskRoutes(app, deps);
+  registerRunRoutes(app, deps);
 }

@@ -6,7 +6,14 @@ import { causationTree } from '../../causation/causationTree';
 import type { ApiDependencies } from '../dependencies';
 import type { TypedApp } from '../typedApp';
 import { ApiError } from '../errors';
-import { correlationsFound, trace, type CausationNode, type TraceNode } from '../contract';
+import {
+  correlationsFound,
+  trace,
+  type CausationNode,
+  type CorrelationsFound,
+  type Trace,
+  type TraceNode,
+} from '../contract';
 import { errorResponses, longId, strictObject } from '../schemas';
 import { withTemporalDeadline, workflowUiUrl } from '../temporal';
 
@@ -46,6 +53,50 @@ async function withSagaStatus(deps: ApiDependencies, nodes: CausationNode[]): Pr
   );
 }
 
+async function traceOf(deps: ApiDependencies, correlationId: string): Promise<Trace> {
+  const { events, truncated } = await readCorrelation(deps.pool, correlationId, maxTraceEvents);
+  if (events.length === 0) {
+    throw new ApiError(
+      404,
+      'CorrelationNotFound',
+      `No event was recorded under correlation id ${correlationId}`,
+      {
+        correlationId,
+      },
+    );
+  }
+  const tree = causationTree(correlationId, events, deps.application.triggers);
+  return { correlationId, truncated, nodes: await withSagaStatus(deps, tree.nodes) };
+}
+
+async function correlationsOfStreamOrFail(
+  deps: ApiDependencies,
+  streamId: string,
+): Promise<CorrelationsFound> {
+  const correlationIds = await correlationsOfStream(deps.pool, streamId);
+  if (correlationIds.length === 0)
+    throw new ApiError(404, 'StreamNotFound', `Stream ${streamId} has no events`, { streamId });
+  return { correlationIds };
+}
+
+/** A saga's correlation is its search attribute (none on a workflow that is not a Procession saga). */
+async function correlationsOfWorkflow(deps: ApiDependencies, workflowId: string): Promise<CorrelationsFound> {
+  try {
+    const description = await withTemporalDeadline(deps, () =>
+      deps.temporal.client.workflow.getHandle(workflowId).describe(),
+    );
+    const correlationId = description.typedSearchAttributes.get(CorrelationId);
+    return { correlationIds: correlationId === undefined ? [] : [correlationId] };
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) {
+      throw new ApiError(404, 'WorkflowNotFound', `No workflow ${workflowId} (or it is past retention)`, {
+        workflowId,
+      });
+    }
+    throw error;
+  }
+}
+
 /**
  * Causation trees: what one request set off, across aggregates and sagas, from the metadata every event
  * carries (correlation, causation and command ids, the sending saga's workflow id).
@@ -56,28 +107,10 @@ export function registerTraceRoutes(app: TypedApp, deps: ApiDependencies): void 
     {
       schema: {
         params: strictObject({ correlationId: correlationIdSchema }),
-        response: {
-          200: trace,
-          ...errorResponses,
-        },
+        response: { 200: trace, ...errorResponses },
       },
     },
-    async (request) => {
-      const { correlationId } = request.params;
-      const { events, truncated } = await readCorrelation(deps.pool, correlationId, maxTraceEvents);
-      if (events.length === 0) {
-        throw new ApiError(
-          404,
-          'CorrelationNotFound',
-          `No event was recorded under correlation id ${correlationId}`,
-          {
-            correlationId,
-          },
-        );
-      }
-      const tree = causationTree(correlationId, events, deps.application.triggers);
-      return { correlationId, truncated, nodes: await withSagaStatus(deps, tree.nodes) };
-    },
+    (request) => traceOf(deps, request.params.correlationId),
   );
 
   // Finding a correlation id: from a stream (its events' metadata) or a saga (its search attribute).
@@ -86,38 +119,15 @@ export function registerTraceRoutes(app: TypedApp, deps: ApiDependencies): void 
     {
       schema: {
         querystring: strictObject({ streamId: Type.Optional(longId), workflowId: Type.Optional(longId) }),
-        response: {
-          200: correlationsFound,
-          ...errorResponses,
-        },
+        response: { 200: correlationsFound, ...errorResponses },
       },
     },
     async (request) => {
       const { streamId, workflowId } = request.query;
-      if ((streamId === undefined) === (workflowId === undefined)) {
-        throw new ApiError(400, 'ValidationFailed', 'Give exactly one of ?streamId= or ?workflowId=');
-      }
-      if (streamId !== undefined) {
-        const correlationIds = await correlationsOfStream(deps.pool, streamId);
-        if (correlationIds.length === 0)
-          throw new ApiError(404, 'StreamNotFound', `Stream ${streamId} has no events`, { streamId });
-        return { correlationIds };
-      }
-      let correlationId: string | undefined;
-      try {
-        const description = await withTemporalDeadline(deps, () =>
-          deps.temporal.client.workflow.getHandle(workflowId!).describe(),
-        );
-        correlationId = description.typedSearchAttributes.get(CorrelationId);
-      } catch (error) {
-        if (error instanceof WorkflowNotFoundError) {
-          throw new ApiError(404, 'WorkflowNotFound', `No workflow ${workflowId} (or it is past retention)`, {
-            workflowId,
-          });
-        }
-        throw error;
-      }
-      return { correlationIds: correlationId === undefined ? [] : [correlationId] };
+      if (streamId !== undefined && workflowId === undefined)
+        return correlationsOfStreamOrFail(deps, streamId);
+      if (workflowId !== undefined && streamId === undefined) return correlationsOfWorkflow(deps, workflowId);
+      throw new ApiError(400, 'ValidationFailed', 'Give exactly one of ?streamId= or ?workflowId=');
     },
   );
 }
