@@ -1,21 +1,14 @@
 /**
  * The engine's HTTP layer, as an application sees it: the plugin and server options its `app.ts` needs,
  * and what its own route files use (the typed app, command context, errors, schema fragments, read your
- * writes, aggregate loading, Web UI links).
+ * writes, aggregate loading, Web UI links). The rest of engine/http is the engine's own.
  */
 export { processionHttp } from './plugin';
-export { httpServerOptions, defaultBodyLimitBytes } from './serverOptions';
+export { httpServerOptions } from './serverOptions';
 export type { ApiDependencies } from './dependencies';
 export type { TypedApp } from './typedApp';
-export { parseApiKeys, fingerprint, type ApiKeys, type Role, type Access } from './auth';
-export {
-  commandHeaders,
-  newAggregateId,
-  sendCommand,
-  type CommandHeaders,
-  type CommandRequest,
-} from './commandContext';
-export { ApiError, type ErrorBody } from './errors';
+export { commandHeaders, newAggregateId, sendCommand } from './commandContext';
+export { ApiError } from './errors';
 export {
   countryCode,
   dateTime,
@@ -23,11 +16,8 @@ export {
   id,
   idParams,
   logPosition,
-  longId,
-  nullable,
   nullableString,
   pageLimitString,
-  positiveIntegerString,
   strictObject,
   text,
   uiLink,
