@@ -28,7 +28,7 @@ export default tseslint.config(
     },
   },
   // The causation explorer's page script runs in a browser.
-  { files: ['api/explorer/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  { files: ['engine/http/explorer/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   // The engine is generic: it knows no aggregate, saga, read model, bulk task or route of the application.
   // Rules per depth, because the engine has sub-folders named like application folders (projections/).
   ...[1, 2, 3].map((depth) =>
@@ -118,15 +118,29 @@ export default tseslint.config(
         group: [...folders('worker'), '@temporalio/worker'],
         message: 'api/ gets its clients injected; it does not wire processes.',
       },
+      {
+        regex: '^(\\.\\./)+engine/http/.',
+        message: "api/ reaches the engine's HTTP layer through its index (engine/http), not its files.",
+      },
     ],
   ),
   // The CLI is a client of the HTTP API and nothing else, so it runs against any deployment's version.
+  // What it reads is typed by the wire contract, imported as types only (erased: no server code runs).
   restrict(
     ['cli/**/*.ts'],
     [
       {
-        group: [...folders('engine', ...application), 'pg', '@temporalio/*', 'fastify'],
+        group: [...folders(...application), 'pg', '@temporalio/*', 'fastify', 'typebox'],
         message: 'cli/ talks to the HTTP API only: it imports no server code.',
+      },
+      {
+        regex: '^(\\.\\./)+engine(/(?!http/contract$)|$)',
+        message: 'cli/ talks to the HTTP API only: of the engine it imports the wire contract, as types.',
+      },
+      {
+        regex: '^(\\.\\./)+engine/http/contract$',
+        allowTypeImports: true,
+        message: 'cli/ imports the wire contract as types only (`import type`): it runs no server code.',
       },
     ],
   ),

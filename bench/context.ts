@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { parseApiKeys } from '../api/auth';
+import { parseApiKeys } from '../engine/http/auth';
 import { createActivities } from '../activities';
 import { defineApplication } from '../engine/application/application';
 import {
@@ -12,7 +12,8 @@ import {
 import { migrate } from '../engine/eventstore/migrate';
 import { startDevServer, type DevServer } from '../engine/temporal/devServer';
 import { shopApplication } from '../worker/application';
-import { startRoles, type ProcessRole, type RunningRoles } from '../worker/roles';
+import type { ProcessRole, RunningRoles } from '../engine/application/roles';
+import { startShopRoles } from '../worker/procession';
 import * as benchWorkflows from './benchWorkflows';
 
 /** The shop with the baselines' bare workflows and a no-op activity added. */
@@ -62,12 +63,12 @@ export async function benchProcession(
   context: BenchContext,
   label: string,
   roles: readonly ProcessRole[],
-  settings: Parameters<typeof startRoles>[0]['settings'] = {},
+  settings: Parameters<typeof startShopRoles>[0]['settings'] = {},
 ): Promise<{ running: RunningRoles; drop(): Promise<void>; url: string }> {
   const { server } = context;
   const database = await freshDatabase(label);
   await database.pool.end();
-  const running = await startRoles({
+  const running = await startShopRoles({
     roles,
     databaseUrl: database.url,
     application: benchApplication,

@@ -3,7 +3,7 @@
 // another table), as ratios to the quiet figure measured in the same run. Real PostgreSQL and Temporal.
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
-import { parseApiKeys } from '../api/auth';
+import { parseApiKeys } from '../engine/http/auth';
 import { connectionConfig, databaseUrlFromEnv, dropDatabase } from '../engine/eventstore/database';
 import { handleCommand } from '../engine/commands/commandHandler';
 import { startDevServer } from '../engine/temporal/devServer';

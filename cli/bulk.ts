@@ -4,33 +4,11 @@ import type { Command } from 'commander';
 import { CliError, encode, type ApiClient } from './client';
 import { table, type Output } from './output';
 import type { Context } from './context';
+import type { AsJson, BulkAccepted, BulkProgressView, BulkTaskList } from '../engine/http/contract';
 
-interface BulkTaskInfo {
-  name: string;
-  title: string;
-  description: string;
-  route: string;
-  params: {
-    properties?: Record<string, { type?: string | string[]; description?: string }>;
-    required?: string[];
-  };
-}
+export type BulkProgress = AsJson<BulkProgressView>;
 
-export interface BulkProgress {
-  bulkId: string;
-  task: string;
-  params: Record<string, unknown>;
-  status: string;
-  total: number;
-  processed: number;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  failures: Array<{ itemId: string; reason: string }>;
-  failureReason: string | null;
-  workflowId: string;
-  uiUrl: string | null;
-}
+type BulkTaskInfo = BulkTaskList['items'][number];
 
 const finished = new Set(['completed', 'failed', 'cancelled']);
 
@@ -177,7 +155,7 @@ export function registerBulkCommands(program: Command, contextOf: () => Context)
     .description('the bulk tasks this deployment runs, with their parameters')
     .action(async () => {
       const { client, output } = contextOf();
-      const { items } = await client.get<{ items: BulkTaskInfo[] }>('/bulk-tasks');
+      const { items } = await client.get<BulkTaskList>('/bulk-tasks');
       output.result(items, () =>
         table([
           ['TASK', 'PARAMETERS', 'DESCRIPTION'],
@@ -209,7 +187,7 @@ export function registerBulkCommands(program: Command, contextOf: () => Context)
       ) => {
         const context = contextOf();
         const { client, output } = context;
-        const { items } = await client.get<{ items: BulkTaskInfo[] }>('/bulk-tasks');
+        const { items } = await client.get<BulkTaskList>('/bulk-tasks');
         const task = items.find((each) => each.name === taskName);
         if (!task)
           throw new CliError(
@@ -219,7 +197,7 @@ export function registerBulkCommands(program: Command, contextOf: () => Context)
         const headers: Record<string, string> = options.idempotencyKey
           ? { 'idempotency-key': options.idempotencyKey }
           : {};
-        const accepted = await client.post<{ bulkId: string; workflowId: string; uiUrl: string | null }>(
+        const accepted = await client.post<BulkAccepted>(
           task.route,
           paramsFrom(options.param, task),
           headers,

@@ -2,17 +2,7 @@ import type { Command } from 'commander';
 import { encode } from './client';
 import type { Context } from './context';
 import { table } from './output';
-
-interface ParkedEvent {
-  eventId: string;
-  globalPosition: string;
-  eventType: string;
-  triggerName: string;
-  reason: string;
-  attempts: number;
-  status: string;
-  parkedAt: string;
-}
+import type { AsJson, ParkedEventList, ReplayRequested } from '../engine/http/contract';
 
 export function registerParkedCommands(program: Command, contextOf: () => Context): void {
   const parked = program.command('parked').description('events the relay could not deliver');
@@ -25,7 +15,7 @@ export function registerParkedCommands(program: Command, contextOf: () => Contex
       const { client, output } = contextOf();
       const query = new URLSearchParams({ limit: options.limit });
       if (options.status) query.set('status', options.status);
-      const { items } = await client.get<{ items: ParkedEvent[] }>(`/parked-events?${query}`);
+      const { items } = await client.get<AsJson<ParkedEventList>>(`/parked-events?${query}`);
       output.result(items, () =>
         items.length === 0
           ? 'no parked events'
@@ -49,9 +39,7 @@ export function registerParkedCommands(program: Command, contextOf: () => Contex
     .description('ask the relay to deliver a parked event again')
     .action(async (eventId: string) => {
       const { client, output } = contextOf();
-      const answer = await client.post<{ eventId: string; replayRequested: number }>(
-        `/parked-events/${encode(eventId)}/replay`,
-      );
+      const answer = await client.post<ReplayRequested>(`/parked-events/${encode(eventId)}/replay`);
       output.result(
         answer,
         () =>

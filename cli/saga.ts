@@ -2,27 +2,9 @@ import type { Command } from 'commander';
 import { encode } from './client';
 import type { Context } from './context';
 import { indented } from './output';
+import type { AsJson, SagaView as SagaWireView } from '../engine/http/contract';
 
-interface SagaActivity {
-  activityType: string;
-  summary: string | null;
-  step: string | null;
-  commandType: string | null;
-  status: string;
-  failure: string | null;
-  compensation?: boolean;
-}
-
-interface SagaView {
-  workflowId: string;
-  workflowType: string;
-  status: string;
-  startTime: string;
-  closeTime: string | null;
-  progress: unknown;
-  activities: SagaActivity[] | null;
-  uiUrl: string | null;
-}
+type SagaView = AsJson<SagaWireView>;
 
 const marks: Record<string, string> = {
   completed: '✓',
@@ -37,7 +19,7 @@ function describeSaga(saga: SagaView): string {
     `${saga.workflowType} ${saga.workflowId}: ${saga.status}`,
     `  started ${saga.startTime}${saga.closeTime ? `, closed ${saga.closeTime}` : ''}`,
   ];
-  if (saga.activities === null) lines.push('', 'steps: (history not available)');
+  if (!saga.activities) lines.push('', 'steps: (history not available)');
   else {
     const commands = saga.activities.filter((activity) => activity.commandType !== null);
     const others = saga.activities.filter((activity) => activity.commandType === null);

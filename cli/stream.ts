@@ -2,19 +2,9 @@ import type { Command } from 'commander';
 import { CliError, encode } from './client';
 import type { Context } from './context';
 import { table } from './output';
+import type { AsJson, StreamView as StreamWireView } from '../engine/http/contract';
 
-interface StreamView {
-  streamId: string;
-  version: number;
-  state: unknown;
-  events: Array<{
-    streamVersion: number;
-    globalPosition: string;
-    type: string;
-    data: unknown;
-    recordedAt: string;
-  }>;
-}
+type StreamView = AsJson<StreamWireView>;
 
 function describeStream(view: StreamView, at: string): string {
   return [

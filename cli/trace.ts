@@ -1,33 +1,10 @@
 import type { Command } from 'commander';
 import { CliError, encode, type ApiClient } from './client';
 import type { Context } from './context';
+import type { AsJson, CorrelationsFound, Trace as TraceView } from '../engine/http/contract';
 
-export interface TraceNode {
-  id: string;
-  kind: 'request' | 'command' | 'event' | 'saga';
-  parentId: string | null;
-  children: string[];
-  type: string;
-  time: string;
-  causationId?: string;
-  actor?: string;
-  commandId?: string;
-  step?: string;
-  streamId?: string;
-  streamVersion?: number;
-  globalPosition?: string;
-  workflowId?: string;
-  delivery?: 'start' | 'signal';
-  signalledBy?: string[];
-  status?: string | null;
-  uiUrl?: string | null;
-}
-
-interface Trace {
-  correlationId: string;
-  truncated: boolean;
-  nodes: TraceNode[];
-}
+type Trace = AsJson<TraceView>;
+type TraceNode = Trace['nodes'][number];
 
 function label(node: TraceNode): string {
   switch (node.kind) {
@@ -66,7 +43,7 @@ async function correlationsFor(client: ApiClient, options: { stream?: string; wo
   const query = options.stream
     ? `streamId=${encode(options.stream)}`
     : `workflowId=${encode(options.workflow!)}`;
-  const { correlationIds } = await client.get<{ correlationIds: string[] }>(`/trace?${query}`);
+  const { correlationIds } = await client.get<CorrelationsFound>(`/trace?${query}`);
   if (correlationIds.length === 0)
     throw new CliError('no correlation id is recorded for it', 'CorrelationNotFound');
   return correlationIds;

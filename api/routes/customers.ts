@@ -1,26 +1,29 @@
 import { Type } from 'typebox';
 import { customersProjection } from '../../projections/customers/customersProjection';
-import { awaitReadModel, readYourWritesQuery } from '../readYourWrites';
 import {
-  getCustomerView,
-  listCustomerViews,
-  type CustomerView,
-} from '../../projections/customers/customersReadModel';
-import { commandHeaders, sendCommand, newAggregateId } from '../commandContext';
-import type { ApiDependencies } from '../dependencies';
-import { ApiError } from '../errors';
-import type { TypedApp } from '../typedApp';
-import {
+  ApiError,
+  awaitReadModel,
+  commandHeaders,
   dateTime,
   errorResponses,
   id,
   idParams,
   logPosition,
+  newAggregateId,
   nullableString,
   pageLimitString,
+  readYourWritesQuery,
   strictObject,
   text,
-} from '../schemas';
+  type ApiDependencies,
+  type TypedApp,
+} from '../../engine/http';
+import { sendShopCommand } from '../commands';
+import {
+  getCustomerView,
+  listCustomerViews,
+  type CustomerView,
+} from '../../projections/customers/customersReadModel';
 
 const defaultPageSize = 50;
 
@@ -81,7 +84,7 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
     async (request, response) => {
       const { name, email } = request.body;
       const customerId = request.body.customerId ?? newAggregateId(request, 'customer');
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'RegisterCustomer',
         data: { customerId, name, email },
       });
@@ -102,7 +105,7 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
     },
     async (request, response) => {
       const { customerId } = request.params;
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'DisableCustomer',
         data: { customerId, reason: request.body.reason },
       });
@@ -121,7 +124,7 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
     },
     async (request, response) => {
       const { customerId } = request.params;
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'EnableCustomer',
         data: { customerId },
       });

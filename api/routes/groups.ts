@@ -1,12 +1,23 @@
 import { Type } from 'typebox';
-import type { TypedApp } from '../typedApp';
+import {
+  ApiError,
+  awaitReadModel,
+  commandHeaders,
+  errorResponses,
+  id,
+  idParams,
+  logPosition,
+  newAggregateId,
+  nullableString,
+  readYourWritesQuery,
+  strictObject,
+  text,
+  type ApiDependencies,
+  type TypedApp,
+} from '../../engine/http';
+import { sendShopCommand } from '../commands';
 import { groupsProjection } from '../../projections/groups/groupsProjection';
 import { getChannelView, getGroupView } from '../../projections/groups/groupsReadModel';
-import { awaitReadModel, readYourWritesQuery } from '../readYourWrites';
-import { commandHeaders, newAggregateId, sendCommand } from '../commandContext';
-import type { ApiDependencies } from '../dependencies';
-import { ApiError } from '../errors';
-import { errorResponses, id, idParams, logPosition, nullableString, strictObject, text } from '../schemas';
 
 const created = (idField: string) => ({
   type: 'object',
@@ -69,7 +80,7 @@ export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void 
     },
     async (request, response) => {
       const groupId = request.body.groupId ?? newAggregateId(request, 'group');
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'CreateGroup',
         data: { groupId, name: request.body.name },
       });
@@ -94,7 +105,7 @@ export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void 
     async (request, response) => {
       const { name, groupId } = request.body;
       const channelId = request.body.channelId ?? newAggregateId(request, 'channel');
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'CreateChannel',
         data: groupId === undefined ? { channelId, name } : { channelId, name, groupId },
       });

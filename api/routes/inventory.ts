@@ -1,11 +1,17 @@
 import { Type } from 'typebox';
-import type { TypedApp } from '../typedApp';
+import {
+  ApiError,
+  commandHeaders,
+  errorResponses,
+  idParams,
+  loadAggregate,
+  logPosition,
+  strictObject,
+  type ApiDependencies,
+  type TypedApp,
+} from '../../engine/http';
+import { sendShopCommand } from '../commands';
 import { availability, inventoryAggregate } from '../../domain/inventory/inventory';
-import { commandHeaders, sendCommand } from '../commandContext';
-import { loadAggregate } from '../aggregates';
-import type { ApiDependencies } from '../dependencies';
-import { ApiError } from '../errors';
-import { errorResponses, idParams, logPosition, strictObject } from '../schemas';
 
 // Keeps stock counts far below Number.MAX_SAFE_INTEGER however many receipts a sku sees.
 const maxQuantity = 1_000_000;
@@ -54,7 +60,7 @@ export function registerInventoryRoutes(app: TypedApp, deps: ApiDependencies): v
     },
     async (request, response) => {
       const { sku } = request.params;
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'ReceiveStock',
         data: { sku, quantity: request.body.quantity },
       });

@@ -1,24 +1,26 @@
 import { Type } from 'typebox';
-import type { TypedApp } from '../typedApp';
-import { orderAggregate } from '../../domain/order/order';
-import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
-import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
-import { loadAggregate } from '../aggregates';
-import { commandHeaders, newAggregateId, sendCommand } from '../commandContext';
-import type { ApiDependencies } from '../dependencies';
-import { ApiError } from '../errors';
 import {
+  ApiError,
+  commandHeaders,
   countryCode,
   errorResponses,
   id,
   idParams,
+  loadAggregate,
   logPosition,
+  newAggregateId,
   nullableString,
   strictObject,
   text,
   uiLink,
-} from '../schemas';
-import { workflowUiUrl } from '../temporal';
+  workflowUiUrl,
+  type ApiDependencies,
+  type TypedApp,
+} from '../../engine/http';
+import { sendShopCommand } from '../commands';
+import { orderAggregate } from '../../domain/order/order';
+import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
+import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 
 // Bounds chosen so an order total (lines × quantity × price) stays an exact integer in JavaScript.
 const maxLines = 100;
@@ -107,7 +109,7 @@ export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void 
     async (request, response) => {
       const { customerId, lines, paymentMethod, shippingAddress } = request.body;
       const orderId = request.body.orderId ?? newAggregateId(request, 'order');
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'PlaceOrder',
         data: { orderId, customerId, lines, paymentMethod, shippingAddress },
       });

@@ -1,7 +1,12 @@
-import type { TypedApp } from '../typedApp';
-import { commandHeaders, sendCommand } from '../commandContext';
-import type { ApiDependencies } from '../dependencies';
-import { errorResponses, idParams, logPosition } from '../schemas';
+import {
+  commandHeaders,
+  errorResponses,
+  idParams,
+  logPosition,
+  type ApiDependencies,
+  type TypedApp,
+} from '../../engine/http';
+import { sendShopCommand } from '../commands';
 
 export function registerShipmentRoutes(app: TypedApp, deps: ApiDependencies): void {
   // The warehouse's door: ShipmentDispatched is the fact the fulfillment saga waits for.
@@ -28,7 +33,7 @@ export function registerShipmentRoutes(app: TypedApp, deps: ApiDependencies): vo
     },
     async (request, response) => {
       const { orderId } = request.params;
-      const result = await sendCommand(deps, request, response, {
+      const result = await sendShopCommand(deps, request, response, {
         type: 'DispatchShipment',
         data: { orderId },
       });

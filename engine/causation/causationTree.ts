@@ -1,37 +1,10 @@
+import type { CausationNode } from '../http/contract';
 import { triggerEventOf, type Trigger } from '../relay/trigger';
 import type { StoredEvent } from '../eventstore/types';
 
-export type TraceNodeKind = 'request' | 'command' | 'event' | 'saga';
-
-/** One node of a causation tree; the fields beyond the common ones depend on the kind. */
-export interface TraceNode {
-  /** `<kind>:<its own id>`, unique in the tree. */
-  id: string;
-  kind: TraceNodeKind;
-  parentId: string | null;
-  children: string[];
-  /** The event type, the command type, the workflow type, or 'request'. */
-  type: string;
-  /** When it happened as the log saw it: an event's record time, a command's first event's, a saga's start event's. */
-  time: string;
-  /** request: the causation id the sender gave (an HTTP request id, or `http:<Idempotency-Key>`). */
-  causationId?: string;
-  /** request and command: who sent it. */
-  actor?: string;
-  commandId?: string;
-  /** command sent by a saga: the step, from its command id `<workflowId>:<step>`. */
-  step?: string;
-  eventId?: string;
-  streamId?: string;
-  streamVersion?: number;
-  /** bigint as a decimal string. */
-  globalPosition?: string;
-  workflowId?: string;
-  /** saga: how its parent event reached it: a start, or a signal (signal-with-start). */
-  delivery?: 'start' | 'signal';
-  /** saga: events of this correlation that signalled it after its parent event. */
-  signalledBy?: string[];
-}
+/** One node of a causation tree: the wire contract's shape, so the engine and the route cannot differ. */
+export type TraceNode = CausationNode;
+export type TraceNodeKind = CausationNode['kind'];
 
 export interface CausationTree {
   correlationId: string;

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
-import type { ApiDependencies } from '../../api/dependencies';
+import type { ApiDependencies } from '../../engine/http/dependencies';
 import { projectionPosition, runProjection } from '../../engine/projections/projectionRunner';
 import { installEventSchemas } from '../../engine/eventstore/upcasting';
 import { shopApplication } from '../../worker/application';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { parseApiKeys } from '../../api/auth';
+import { parseApiKeys } from '../../engine/http/auth';
 import { bearer, testKeys } from '../harness/apiKeys';
 import { send, startApiTest, type ApiTest } from './apiHarness';
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fingerprint } from '../../api/auth';
+import { fingerprint } from '../../engine/http/auth';
 import { bearer, testKeys } from '../harness/apiKeys';
 import { readStream } from '../../engine/eventstore/readStream';
 import { expectRejectedWithoutWrites, startApiTest, type ApiTest } from './apiHarness';

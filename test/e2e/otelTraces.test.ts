@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { dropDatabase } from '../../engine/eventstore/database';
 import { startTracing, startTracingFromEnv, type ActiveTracing } from '../../engine/telemetry/tracing';
-import { processRoles } from '../../worker/roles';
+import { processRoles } from '../../engine/application/roles';
 import { startProcession, type RunningProcession } from '../../worker/procession';
 import { bearer, testApiKeys } from '../harness/apiKeys';
 import { testDatabaseUrl } from '../harness/database';

@@ -82,3 +82,24 @@ test('the application may import the engine, and domain/ only its pure part', as
     ),
   ).toEqual([expect.stringMatching(/domain\/ is pure/)]);
 });
+
+test('the CLI imports the wire contract as types, and nothing else of the server', async () => {
+  expect(
+    await restrictedImports(
+      'cli/x.ts',
+      "import type { Trace } from '../engine/http/contract';\nexport type Shown = Trace;\n",
+    ),
+  ).toEqual([]);
+  expect(
+    await restrictedImports(
+      'cli/x.ts',
+      "import { trace } from '../engine/http/contract';\nexport const shown = trace;\n",
+    ),
+  ).toEqual([expect.stringMatching(/wire contract as types only/)]);
+  expect(
+    await restrictedImports(
+      'cli/x.ts',
+      "import type { ApiDependencies } from '../engine/http';\nexport type Shown = ApiDependencies;\n",
+    ),
+  ).toEqual([expect.stringMatching(/cli\/ talks to the HTTP API only/)]);
+});

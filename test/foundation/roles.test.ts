@@ -1,5 +1,9 @@
-import { metricsListenerFromEnv, parseRoleList, temporalMetricsAddressFromEnv } from '../../worker/settings';
-import { adminKeyOf, apiKeysFromEnvOrFile } from '../../worker/apiKeyFile';
+import {
+  metricsListenerFromEnv,
+  parseRoleList,
+  temporalMetricsAddressFromEnv,
+} from '../../engine/application/settingsFromEnv';
+import { adminKeyOf, apiKeysFromEnvOrFile } from '../../engine/application/apiKeyFile';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

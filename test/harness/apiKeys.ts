@@ -1,4 +1,4 @@
-import { parseApiKeys } from '../../api/auth';
+import { parseApiKeys } from '../../engine/http/auth';
 
 /** The keys every API test uses: one per role. */
 export const testKeys = {

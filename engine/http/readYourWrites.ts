@@ -1,5 +1,5 @@
-import type { Projection } from '../engine/projections/projection';
-import { waitForProjection } from '../engine/projections/projectionRunner';
+import type { Projection } from '../projections/projection';
+import { waitForProjection } from '../projections/projectionRunner';
 import type { ApiDependencies } from './dependencies';
 import { ApiError } from './errors';
 import { Type, type Static, type TObject } from 'typebox';

@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
-import { fold, type Decider, type Message } from '../engine/aggregate/decider';
-import { readStream, type ReadStreamOptions } from '../engine/eventstore/readStream';
-import type { StoredEvent } from '../engine/eventstore/types';
+import { fold, type Decider, type Message } from '../aggregate/decider';
+import { readStream, type ReadStreamOptions } from '../eventstore/readStream';
+import type { StoredEvent } from '../eventstore/types';
 
 export interface LoadedAggregate<State> {
   state: State;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { createDeploymentMetrics } from '../../engine/metrics/deploymentMetrics';
-import { metricsSource } from '../../engine/metrics/exposition';
-import { processRegistry } from '../../engine/metrics/processRegistry';
+import { createDeploymentMetrics } from '../../metrics/deploymentMetrics';
+import { metricsSource } from '../../metrics/exposition';
+import { processRegistry } from '../../metrics/processRegistry';
 import { Type } from 'typebox';
 import type { ApiDependencies } from '../dependencies';
 import { errorResponses } from '../schemas';

@@ -1,20 +1,14 @@
 import { WorkflowNotFoundError, type SignalDefinition } from '@temporalio/client';
 import type { FastifyReply } from 'fastify';
-import type { BulkTask } from '../../engine/bulk/bulkTask';
-import type { BulkTaskState } from '../../engine/bulk/bulkTaskAggregate';
-import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../engine/bulk/contract';
-import {
-  currentProgress,
-  links,
-  loadBulk,
-  progressAfterSignal,
-  progressView,
-  type BulkProgressView,
-} from '../bulkProgress';
-import { Type, type TSchema } from 'typebox';
-import { bulkSampleSize, previewBulkTask } from '../../engine/bulk/bulkPreview';
-import { readableLogHead } from '../../engine/eventstore/logHead';
-import { logStart } from '../../engine/eventstore/types';
+import type { BulkTask } from '../../bulk/bulkTask';
+import type { BulkTaskState } from '../../bulk/bulkTaskAggregate';
+import { cancelBulkSignal, pauseBulkSignal, resumeBulkSignal } from '../../bulk/contract';
+import { currentProgress, links, loadBulk, progressAfterSignal } from '../bulkProgress';
+import { bulkAccepted, bulkProgressView, bulkTaskList, type BulkProgressView } from '../contract';
+import { Type } from 'typebox';
+import { bulkSampleSize, previewBulkTask } from '../../bulk/bulkPreview';
+import { readableLogHead } from '../../eventstore/logHead';
+import { logStart } from '../../eventstore/types';
 import {
   commandHeaders,
   isDryRun,
@@ -26,20 +20,9 @@ import {
 import { awaitReadModel } from '../readYourWrites';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, id, idParams, logPosition, strictObject, uiLink } from '../schemas';
+import { errorResponses, id, idParams, strictObject } from '../schemas';
 import { withTemporalDeadline } from '../temporal';
 import type { TypedApp } from '../typedApp';
-
-const accepted = {
-  type: 'object',
-  properties: {
-    bulkId: { type: 'string' },
-    workflowId: { type: 'string' },
-    uiUrl: uiLink,
-    position: logPosition,
-  },
-  required: ['bulkId', 'workflowId', 'uiUrl', 'position'],
-} as const;
 
 /** A bulk task's dry run: how many items a run requested now would visit, and the first of them. */
 const bulkPreview = Type.Object(
@@ -52,19 +35,6 @@ const bulkPreview = Type.Object(
   },
   { description: 'Dry run (?dryRun=true): nothing was written and no run was started' },
 );
-
-const taskView = {
-  type: 'object',
-  properties: {
-    name: { type: 'string' },
-    title: { type: 'string' },
-    description: { type: 'string' },
-    route: { type: 'string' },
-    // The task's parameter schema itself: a JSON schema, whatever it says.
-    params: Type.Unsafe<TSchema>({ type: 'object', additionalProperties: true }),
-  },
-  required: ['name', 'title', 'description', 'route', 'params'],
-};
 
 async function signalBulk(
   deps: ApiDependencies,
@@ -131,37 +101,18 @@ async function requestTask(
   return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId), position: result.position });
 }
 
-/**
- * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
- * schema) and the routes every run shares: progress, pause, resume, cancel.
- */
-export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
+/** The tasks there are, one route per task to request a run, and a 404 that names them for any other. */
+function registerTaskRoutes(app: TypedApp, deps: ApiDependencies): void {
   const { bulkTasks } = deps.application;
-
-  app.get(
-    '/bulk-tasks',
-    {
-      schema: {
-        response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: taskView } },
-            required: ['items'],
-          },
-          ...errorResponses,
-        },
-      },
-    },
-    async () => ({
-      items: bulkTasks.map(({ name, title, description, params }) => ({
-        name,
-        title,
-        description,
-        route: `/bulk/${name}`,
-        params,
-      })),
-    }),
-  );
+  app.get('/bulk-tasks', { schema: { response: { 200: bulkTaskList, ...errorResponses } } }, async () => ({
+    items: bulkTasks.map(({ name, title, description, params }) => ({
+      name,
+      title,
+      description,
+      route: `/bulk/${name}`,
+      params,
+    })),
+  }));
 
   for (const task of bulkTasks) {
     // The task's parameter schema is known only at run time, so the body type is stated; stating it
@@ -173,7 +124,7 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
         schema: {
           headers: commandHeaders,
           body: task.params,
-          response: { 202: accepted, ...errorResponses },
+          response: { 202: bulkAccepted, ...errorResponses },
         },
       },
       (request, response) => requestTask(deps, task, request, response),
@@ -195,10 +146,13 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
       });
     },
   );
+}
 
+/** What every run shares: its progress, and pause, resume and cancel. */
+function registerRunRoutes(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/bulk/:bulkId',
-    { schema: { params: idParams('bulkId'), response: { 200: progressView, ...errorResponses } } },
+    { schema: { params: idParams('bulkId'), response: { 200: bulkProgressView, ...errorResponses } } },
     (request) => currentProgress(deps, request.params.bulkId),
   );
 
@@ -208,10 +162,19 @@ export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
       `/bulk/:bulkId/${action}`,
       {
         config: { access: 'admin' },
-        schema: { params: idParams('bulkId'), response: { 202: progressView, ...errorResponses } },
+        schema: { params: idParams('bulkId'), response: { 202: bulkProgressView, ...errorResponses } },
       },
       async (request, response) =>
         response.code(202).send(await signalBulk(deps, request.params.bulkId, action, signal)),
     );
   }
+}
+
+/**
+ * One route per bulk task (`POST /bulk/<task>`, its body the task's parameters, validated by their
+ * schema) and the routes every run shares: progress, pause, resume, cancel.
+ */
+export function registerBulkRoutes(app: TypedApp, deps: ApiDependencies): void {
+  registerTaskRoutes(app, deps);
+  registerRunRoutes(app, deps);
 }

@@ -5,37 +5,12 @@
 
 const keyItem = 'procession.apiKey';
 
-/**
- * @typedef {object} TraceNode
- * @property {string} id
- * @property {'request' | 'command' | 'event' | 'saga'} kind
- * @property {string | null} parentId
- * @property {string[]} children
- * @property {string} type
- * @property {string} time
- * @property {string} [causationId]
- * @property {string} [actor]
- * @property {string} [step]
- * @property {string} [streamId]
- * @property {number} [streamVersion]
- * @property {string} [globalPosition]
- * @property {string} [workflowId]
- * @property {'start' | 'signal'} [delivery]
- * @property {string[]} [signalledBy]
- * @property {string | null} [status]
- * @property {string | null} [uiUrl]
- */
-
-/**
- * @typedef {object} StoredEvent
- * @property {number} streamVersion
- * @property {string} globalPosition
- * @property {string} type
- * @property {unknown} data
- * @property {string} recordedAt
- */
-
-/** @typedef {{ streamId: string; version: number; state: unknown; events: StoredEvent[] }} Stream */
+// The shapes the page reads are the API's wire contract, as JSON delivers them (times as strings).
+/** @typedef {import('../contract').AsJson<import('../contract').TraceNode>} TraceNode */
+/** @typedef {import('../contract').AsJson<import('../contract').StreamView>} Stream */
+/** @typedef {Stream['events'][number]} StoredEvent */
+/** @typedef {import('../contract').AsJson<import('../contract').Trace>} Trace */
+/** @typedef {import('../contract').AsJson<import('../contract').SagaView>} SagaView */
 
 class ApiFailure extends Error {
   /**
@@ -287,9 +262,7 @@ function nodeCard(node, correlationId) {
   );
 }
 
-/**
- * @param {{ correlationId: string; truncated: boolean; nodes: TraceNode[] }} trace
- */
+/** @param {Trace} trace */
 function showTrace(trace) {
   const byNodeId = new Map(trace.nodes.map((node) => [node.id, node]));
   /** @param {TraceNode} node @returns {HTMLElement} */
@@ -461,9 +434,8 @@ async function showPlayback(streamId, version, correlationId) {
 
 /** @param {string} workflowId */
 async function showSaga(workflowId) {
-  const saga = await getJson(`sagas/${segment(workflowId)}`);
+  const saga = /** @type {SagaView} */ (await getJson(`sagas/${segment(workflowId)}`));
   const ui = webAddress(saga.uiUrl);
-  /** @type {Array<{ step: string | null; commandType: string | null; activityType: string; status: string; failure: string | null; compensation?: boolean }>} */
   const activities = saga.activities ?? [];
   page.detailHeading.textContent = `Saga ${saga.workflowType}`;
   page.detailBody.replaceChildren(

@@ -1,69 +1,10 @@
-import { bulkTaskAggregate, type BulkTaskState } from '../engine/bulk/bulkTaskAggregate';
-import { bulkProgressQuery, bulkTaskWorkflowId, type BulkProgress } from '../engine/bulk/contract';
+import { bulkTaskAggregate, type BulkTaskState } from '../bulk/bulkTaskAggregate';
+import { bulkProgressQuery, bulkTaskWorkflowId, type BulkProgress } from '../bulk/contract';
 import { loadAggregate } from './aggregates';
 import type { ApiDependencies } from './dependencies';
 import { ApiError } from './errors';
-import { nullableString, uiLink } from './schemas';
+import type { BulkProgressView } from './contract';
 import { tryQuery, workflowUiUrl } from './temporal';
-
-export interface BulkProgressView {
-  bulkId: string;
-  task: string;
-  params: Record<string, unknown>;
-  status: BulkProgress['status'] | 'requested';
-  total: number;
-  processed: number;
-  changed: number;
-  unchanged: number;
-  failed: number;
-  failures: Array<{ itemId: string; reason: string }>;
-  failureReason: string | null;
-  /** Where the numbers come from: the live saga, or the bulk aggregate when the saga cannot say. */
-  source: 'workflow' | 'aggregate';
-  workflowId: string;
-  uiUrl: string | null;
-}
-
-const count = { type: 'integer' } as const;
-
-export const progressView = {
-  type: 'object',
-  properties: {
-    bulkId: { type: 'string' },
-    task: { type: 'string' },
-    params: { type: 'object', additionalProperties: true },
-    status: { type: 'string' },
-    total: count,
-    processed: count,
-    changed: count,
-    unchanged: count,
-    failed: count,
-    failures: {
-      type: 'array',
-      items: { type: 'object', properties: { itemId: { type: 'string' }, reason: { type: 'string' } } },
-    },
-    failureReason: nullableString,
-    source: { type: 'string', enum: ['workflow', 'aggregate'] },
-    workflowId: { type: 'string' },
-    uiUrl: uiLink,
-  },
-  required: [
-    'bulkId',
-    'task',
-    'params',
-    'status',
-    'total',
-    'processed',
-    'changed',
-    'unchanged',
-    'failed',
-    'failures',
-    'failureReason',
-    'source',
-    'workflowId',
-    'uiUrl',
-  ],
-} as const;
 
 export function links(deps: ApiDependencies, task: string, bulkId: string) {
   const workflowId = bulkTaskWorkflowId(task, bulkId);

@@ -3,22 +3,8 @@ import type { TypedApp } from '../typedApp';
 import { loadAggregate } from '../aggregates';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { dateTime, errorResponses, longId, positiveIntegerString, strictObject } from '../schemas';
-
-const eventView = {
-  type: 'object',
-  properties: {
-    streamVersion: { type: 'integer' },
-    // bigint: a decimal string, exact past 2^53.
-    globalPosition: { type: 'string', pattern: '^[0-9]+$' },
-    eventId: { type: 'string' },
-    type: { type: 'string' },
-    schemaVersion: { type: 'integer' },
-    data: {},
-    metadata: {},
-    recordedAt: dateTime,
-  },
-} as const;
+import { streamView } from '../contract';
+import { errorResponses, longId, positiveIntegerString, strictObject } from '../schemas';
 
 export function registerStreamRoutes(app: TypedApp, deps: ApiDependencies): void {
   // Playback: the aggregate as it was at a version or a time, and the events that made it so.
@@ -32,16 +18,7 @@ export function registerStreamRoutes(app: TypedApp, deps: ApiDependencies): void
           upToTime: Type.Optional(Type.String({ format: 'date-time' })),
         }),
         response: {
-          200: {
-            type: 'object',
-            properties: {
-              streamId: { type: 'string' },
-              version: { type: 'integer' },
-              state: {},
-              events: { type: 'array', items: eventView },
-            },
-            required: ['streamId', 'version', 'state', 'events'],
-          },
+          200: streamView,
           ...errorResponses,
         },
       },

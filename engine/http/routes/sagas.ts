@@ -2,38 +2,10 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { TypedApp } from '../typedApp';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { dateTime, errorResponses, strictObject, uiLink, longId } from '../schemas';
-import { sagaActivities, sagaActivityView, type SagaActivity } from '../sagaActivities';
+import { sagaView, type SagaActivity } from '../contract';
+import { errorResponses, strictObject, longId } from '../schemas';
+import { sagaActivities } from '../sagaActivities';
 import { tryQuery, withTemporalDeadline, workflowUiUrl } from '../temporal';
-
-const sagaView = {
-  type: 'object',
-  properties: {
-    workflowId: { type: 'string' },
-    runId: { type: 'string' },
-    workflowType: { type: 'string' },
-    status: { type: 'string' },
-    startTime: dateTime,
-    closeTime: { anyOf: [dateTime, { type: 'null' }] },
-    historyLength: { type: 'integer' },
-    progress: {},
-    // null when the history could not be read in time; a compensation is an undo the saga reports done.
-    activities: {
-      anyOf: [
-        {
-          type: 'array',
-          items: {
-            ...sagaActivityView,
-            properties: { ...sagaActivityView.properties, compensation: { type: 'boolean' } },
-          },
-        },
-        { type: 'null' },
-      ],
-    },
-    uiUrl: uiLink,
-  },
-  required: ['workflowId', 'workflowType', 'status', 'startTime', 'closeTime', 'progress', 'uiUrl'],
-} as const;
 
 export function registerSagaRoutes(app: TypedApp, deps: ApiDependencies): void {
   app.get(

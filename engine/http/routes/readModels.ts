@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { TypedApp } from '../typedApp';
-import { projectionPosition, resetProjection } from '../../engine/projections/projectionRunner';
+import { projectionPosition, resetProjection } from '../../projections/projectionRunner';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, strictObject } from '../schemas';

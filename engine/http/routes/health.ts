@@ -1,5 +1,5 @@
 import type { TypedApp } from '../typedApp';
-import { visibilityHorizon, type HeldBy } from '../../engine/eventstore/horizon';
+import { visibilityHorizon, type HeldBy } from '../../eventstore/horizon';
 import type { ApiDependencies } from '../dependencies';
 import { withTemporalDeadline } from '../temporal';
 

@@ -2,13 +2,11 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export const defaultApiKeyFile = path.resolve(__dirname, '../data/api-keys');
-
 /**
- * The API keys for `npm start`: API_KEYS when set; otherwise the file under data/ (git-ignored), created
- * once with one admin key. Returns the spec and, when the file was just created, the new key to print.
+ * The API keys for `npm start`: API_KEYS when set; otherwise the file the application names (the shop's
+ * is under data/, git-ignored), created once with one admin key. Returns the spec and, when the file was just created, the new key to print.
  */
-export function apiKeysFromEnvOrFile(file = defaultApiKeyFile): {
+export function apiKeysFromEnvOrFile(file: string): {
   spec: string;
   source: string;
   createdKey?: string;

@@ -6,10 +6,10 @@ import type {
   FastifyRequest,
   FastifySchemaValidationError,
 } from 'fastify';
-import { isDomainError, type DomainErrorKind } from '../engine/aggregate/errors';
-import { ConcurrencyConflictError } from '../engine/eventstore/append';
-import { IdempotencyKeyReusedError } from '../engine/commands/commandEnvelope';
-import { DatabaseUnreachableError, isUnreachable } from '../engine/eventstore/database';
+import { isDomainError, type DomainErrorKind } from '../aggregate/errors';
+import { ConcurrencyConflictError } from '../eventstore/append';
+import { IdempotencyKeyReusedError } from '../commands/commandEnvelope';
+import { DatabaseUnreachableError, isUnreachable } from '../eventstore/database';
 import { Answered } from './answered';
 import { describePattern } from './schemas';
 

@@ -1,8 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyServerOptions } from 'fastify';
 import type { Pool } from 'pg';
-import type { Application } from '../engine/application/application';
-import type { MetricsSource } from '../engine/metrics/exposition';
+import type { Application } from '../application/application';
+import type { MetricsSource } from '../metrics/exposition';
 import type { ApiKeys } from './auth';
 
 /** Everything the API talks to, handed in by whoever wires the process (it starts nothing itself). */

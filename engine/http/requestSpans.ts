@@ -8,7 +8,7 @@ import {
   type Span,
 } from '@opentelemetry/api';
 import type { FastifyInstance, FastifyRequest, RouteHandlerMethod } from 'fastify';
-import { processionTracer, tracingOn } from '../engine/telemetry/tracing';
+import { processionTracer, tracingOn } from '../telemetry/tracing';
 
 /**
  * A SERVER span per request, from onRequest to onResponse, named by method and route (`POST /orders`)

@@ -1,38 +1,12 @@
-import { Type, type TSchema } from 'typebox';
+import { Type } from 'typebox';
 import type { TypedApp } from '../typedApp';
-import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../engine/eventstore/parkedEvents';
+import { listIgnoredDeliveries, listParkedEvents, requestReplay } from '../../eventstore/parkedEvents';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { dateTime, errorResponses, nullable, pageLimitString, strictObject } from '../schemas';
+import { ignoredDeliveryList, parkedEventList, parkedStatus, replayRequested } from '../contract';
+import { errorResponses, pageLimitString, strictObject } from '../schemas';
 
 const uuidParams = strictObject({ eventId: Type.String({ format: 'uuid' }) });
-
-const parkedStatus = Type.Enum(['parked', 'replay_requested', 'replayed']);
-
-const parkedEventView = Type.Object({
-  subscriptionId: Type.String(),
-  eventId: Type.String(),
-  globalPosition: Type.String({ pattern: '^[0-9]+$' }),
-  eventType: Type.String(),
-  triggerName: Type.String(),
-  reason: Type.String(),
-  attempts: Type.Integer(),
-  status: parkedStatus,
-  parkedAt: dateTime,
-  replayRequestedAt: nullable(dateTime),
-  replayedAt: nullable(dateTime),
-});
-
-const ignoredDeliveryView = Type.Object({
-  subscriptionId: Type.String(),
-  eventId: Type.String(),
-  triggerName: Type.String(),
-  workflowId: Type.String(),
-  reason: Type.String(),
-  recordedAt: dateTime,
-});
-
-const itemsOf = <Item extends TSchema>(item: Item) => Type.Object({ items: Type.Array(item) });
 
 /**
  * What the relay could not or chose not to deliver. Nothing is dropped silently: a parked event stays
@@ -47,7 +21,7 @@ export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies):
           status: Type.Optional(parkedStatus),
           limit: Type.Optional(pageLimitString),
         }),
-        response: { 200: itemsOf(parkedEventView), ...errorResponses },
+        response: { 200: parkedEventList, ...errorResponses },
       },
     },
     async (request) => {
@@ -63,7 +37,7 @@ export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies):
       schema: {
         params: uuidParams,
         response: {
-          202: Type.Object({ eventId: Type.String(), replayRequested: Type.Integer() }),
+          202: replayRequested,
           ...errorResponses,
         },
       },
@@ -87,7 +61,7 @@ export function registerParkedEventRoutes(app: TypedApp, deps: ApiDependencies):
     {
       schema: {
         querystring: strictObject({ limit: Type.Optional(pageLimitString) }),
-        response: { 200: itemsOf(ignoredDeliveryView), ...errorResponses },
+        response: { 200: ignoredDeliveryList, ...errorResponses },
       },
     },
     async (request) => ({

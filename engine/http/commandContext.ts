@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
-import type { DomainCommand } from '../domain/registry';
-import type { CommandEnvelope, CommandResult } from '../engine/commands/commandEnvelope';
-import { handleCommand } from '../engine/commands/commandHandler';
-import { previewCommand } from '../engine/commands/commandPreview';
+import type { Message } from '../aggregate/decider';
+import type { CommandEnvelope, CommandResult } from '../commands/commandEnvelope';
+import { handleCommand } from '../commands/commandHandler';
+import { previewCommand } from '../commands/commandPreview';
 import { Answered } from './answered';
 import type { ApiDependencies } from './dependencies';
 
@@ -55,7 +55,7 @@ export function newAggregateId(request: CommandRequest, aggregate: string): stri
   ].join('-');
 }
 
-export function envelopeFor<Command extends DomainCommand>(
+export function envelopeFor<Command extends Message>(
   request: CommandRequest,
   command: Command,
 ): CommandEnvelope<Command> {
@@ -85,13 +85,14 @@ export function markReplay(response: FastifyReply, result: Pick<CommandResult, '
 
 /**
  * The one way a route sends its command: through the command handler, with the request's id, key and
- * correlation, and a replayed answer marked as such.
+ * correlation, and a replayed answer marked as such. An application instantiates it with its command
+ * union (`sendCommand<ShopCommand>`), so a route's command is checked where it is built.
  */
-export async function sendCommand(
+export async function sendCommand<Command extends Message = Message>(
   deps: ApiDependencies,
   request: CommandRequest,
   response: FastifyReply,
-  command: DomainCommand,
+  command: NoInfer<Command>,
 ): Promise<CommandResult> {
   // The route's own work ends here on a dry run: the preview is its answer (see dryRun.ts).
   if (isDryRun(request)) {
