@@ -57,6 +57,14 @@ function publicView({ registeredPosition: _internal, ...view }: CustomerView) {
 }
 
 export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): void {
+  registerCustomerRoute(app, deps);
+  disableCustomerRoute(app, deps);
+  enableCustomerRoute(app, deps);
+  getCustomerRoute(app, deps);
+  listCustomersRoute(app, deps);
+}
+
+function registerCustomerRoute(app: TypedApp, deps: ApiDependencies): void {
   app.post(
     '/customers',
     {
@@ -92,7 +100,9 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
       return response.code(201).send({ customerId, version: result.version, position: result.position });
     },
   );
+}
 
+function disableCustomerRoute(app: TypedApp, deps: ApiDependencies): void {
   app.post(
     '/customers/:customerId/disable',
     {
@@ -112,7 +122,9 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
       return { customerId, version: result.version, changed: result.changed, position: result.position };
     },
   );
+}
 
+function enableCustomerRoute(app: TypedApp, deps: ApiDependencies): void {
   app.post(
     '/customers/:customerId/enable',
     {
@@ -131,7 +143,9 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
       return { customerId, version: result.version, changed: result.changed, position: result.position };
     },
   );
+}
 
+function getCustomerRoute(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/customers/:customerId',
     {
@@ -156,7 +170,9 @@ export function registerCustomerRoutes(app: TypedApp, deps: ApiDependencies): vo
       return publicView(view);
     },
   );
+}
 
+function listCustomersRoute(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/customers',
     {

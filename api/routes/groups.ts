@@ -69,6 +69,13 @@ function found<View>(view: View | undefined, what: 'Group' | 'Channel', id: stri
 
 /** Groups and channels: two aggregates that know nothing of each other, joined by the linkChannels saga. */
 export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void {
+  createGroupRoute(app, deps);
+  createChannelRoute(app, deps);
+  getGroupRoute(app, deps);
+  getChannelRoute(app, deps);
+}
+
+function createGroupRoute(app: TypedApp, deps: ApiDependencies): void {
   app.post(
     '/groups',
     {
@@ -88,7 +95,9 @@ export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void 
       return response.code(201).send({ groupId, version: result.version, position: result.position });
     },
   );
+}
 
+function createChannelRoute(app: TypedApp, deps: ApiDependencies): void {
   app.post(
     '/channels',
     {
@@ -113,7 +122,9 @@ export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void 
       return response.code(201).send({ channelId, version: result.version, position: result.position });
     },
   );
+}
 
+function getGroupRoute(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/groups/:groupId',
     { schema: { params: idParams('groupId'), querystring, response: { 200: groupView, ...errorResponses } } },
@@ -122,7 +133,9 @@ export function registerGroupRoutes(app: TypedApp, deps: ApiDependencies): void 
       return found(await getGroupView(deps.pool, request.params.groupId), 'Group', request.params.groupId);
     },
   );
+}
 
+function getChannelRoute(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/channels/:channelId',
     {

@@ -79,6 +79,11 @@ const orderView = {
 } as const;
 
 export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void {
+  placeOrderRoute(app, deps);
+  getOrderRoute(app, deps);
+}
+
+function placeOrderRoute(app: TypedApp, deps: ApiDependencies): void {
   app.post(
     '/orders',
     {
@@ -121,7 +126,9 @@ export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void 
         .send({ orderId, workflowId, uiUrl: workflowUiUrl(deps, workflowId), position: result.position });
     },
   );
+}
 
+function getOrderRoute(app: TypedApp, deps: ApiDependencies): void {
   app.get(
     '/orders/:orderId',
     { schema: { params: idParams('orderId'), response: { 200: orderView, ...errorResponses } } },
