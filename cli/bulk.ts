@@ -65,6 +65,35 @@ function parseJson(raw: string): unknown {
   }
 }
 
+/** A cli-progress bar on stderr, started on the first progress that knows its total. */
+function progressBar() {
+  const bar = new SingleBar({
+    format: ' {bar} {percentage}% | {value}/{total} items | {rate}/s | ETA {timeLeft} | {status}',
+    barCompleteChar: '█',
+    barIncompleteChar: '░',
+    hideCursor: true,
+    noTTYOutput: !process.stderr.isTTY,
+    notTTYSchedule: 1000,
+  });
+  let started = false;
+  return {
+    draw(progress: BulkProgress, rate: number): void {
+      const remaining = progress.total - progress.processed;
+      // cli-progress's own ETA reads "NF" until it has a rate; this one says so in words.
+      const timeLeft = remaining === 0 ? '0s' : rate > 0 ? duration(remaining / rate) : 'unknown';
+      const payload = { rate, timeLeft, status: progress.status };
+      if (!started) {
+        bar.start(progress.total, progress.processed, payload);
+        started = true;
+      } else {
+        bar.setTotal(progress.total);
+        bar.update(progress.processed, payload);
+      }
+    },
+    stop: () => bar.stop(),
+  };
+}
+
 /**
  * Polls the task until it ends, drawing done / total, rate and ETA. The bar goes to stderr, so stdout
  * holds only the result; without a terminal it prints a line every few seconds instead of redrawing.
@@ -75,17 +104,7 @@ export async function watchBulk(
   output: Output,
   intervalMs: number,
 ): Promise<BulkProgress> {
-  const bar = output.json
-    ? undefined
-    : new SingleBar({
-        format: ' {bar} {percentage}% | {value}/{total} items | {rate}/s | ETA {timeLeft} | {status}',
-        barCompleteChar: '█',
-        barIncompleteChar: '░',
-        hideCursor: true,
-        noTTYOutput: !process.stderr.isTTY,
-        notTTYSchedule: 1000,
-      });
-  let started = false;
+  const bar = output.json ? undefined : progressBar();
   const startedAt = Date.now();
   let firstProcessed: number | undefined;
   let lastProcessed = 0;
@@ -114,19 +133,7 @@ export async function watchBulk(
     // Items per second while items were moving: a run waiting for its read model at the end keeps its rate.
     const seconds = (lastChangeAt - startedAt) / 1000;
     const rate = seconds > 0 ? Math.round((progress.processed - firstProcessed) / seconds) : 0;
-    if (bar && progress.total > 0) {
-      const remaining = progress.total - progress.processed;
-      // cli-progress's own ETA reads "NF" until it has a rate; this one says so in words.
-      const timeLeft = remaining === 0 ? '0s' : rate > 0 ? duration(remaining / rate) : 'unknown';
-      const payload = { rate, timeLeft, status: progress.status };
-      if (!started) {
-        bar.start(progress.total, progress.processed, payload);
-        started = true;
-      } else {
-        bar.setTotal(progress.total);
-        bar.update(progress.processed, payload);
-      }
-    }
+    if (progress.total > 0) bar?.draw(progress, rate);
     if (finished.has(progress.status)) {
       bar?.stop();
       return progress;
@@ -149,7 +156,13 @@ async function finish(context: Context, progress: BulkProgress, watched: boolean
 
 export function registerBulkCommands(program: Command, contextOf: () => Context): void {
   const bulk = program.command('bulk').description('bulk tasks: list, start, watch, pause, resume, cancel');
+  listCommand(bulk, contextOf);
+  startCommand(bulk, contextOf);
+  statusCommand(bulk, contextOf);
+  controlCommands(bulk, contextOf);
+}
 
+function listCommand(bulk: Command, contextOf: () => Context): void {
   bulk
     .command('list')
     .description('the bulk tasks this deployment runs, with their parameters')
@@ -169,7 +182,9 @@ export function registerBulkCommands(program: Command, contextOf: () => Context)
         ]),
       );
     });
+}
 
+function startCommand(bulk: Command, contextOf: () => Context): void {
   bulk
     .command('start <task>')
     .description('request a bulk task; with --watch, follow it to the end')
@@ -180,49 +195,45 @@ export function registerBulkCommands(program: Command, contextOf: () => Context)
       'draw a live progress bar until the task ends; exit 2 if it failed or was cancelled',
     )
     .option('--interval <ms>', 'how often --watch polls', '500')
-    .action(
-      async (
-        taskName: string,
-        options: { param: string[]; idempotencyKey?: string; watch?: boolean; interval: string },
-      ) => {
-        const context = contextOf();
-        const { client, output } = context;
-        const { items } = await client.get<BulkTaskList>('/bulk-tasks');
-        const task = items.find((each) => each.name === taskName);
-        if (!task)
-          throw new CliError(
-            `There is no bulk task named '${taskName}'; there are: ${items.map((each) => each.name).join(', ')}`,
-            'UnknownBulkTask',
-          );
-        const headers: Record<string, string> = options.idempotencyKey
-          ? { 'idempotency-key': options.idempotencyKey }
-          : {};
-        const accepted = await client.post<BulkAccepted>(
-          task.route,
-          paramsFrom(options.param, task),
-          headers,
-        );
-        if (!options.watch) {
-          output.result(accepted, () =>
-            [
-              `requested ${task.name} ${accepted.bulkId}`,
-              `  workflow ${accepted.workflowId}${accepted.uiUrl ? `  ${accepted.uiUrl}` : ''}`,
-              `  follow it: procession bulk status ${accepted.bulkId} --watch`,
-            ].join('\n'),
-          );
-          return;
-        }
-        output.note(
-          `requested ${task.name} ${accepted.bulkId}${accepted.uiUrl ? `  ${accepted.uiUrl}` : ''}`,
-        );
-        await finish(
-          context,
-          await watchBulk(client, accepted.bulkId, output, intervalOf(options.interval)),
-          true,
-        );
-      },
-    );
+    .action((taskName: string, options: StartOptions) => startTask(contextOf(), taskName, options));
+}
 
+interface StartOptions {
+  param: string[];
+  idempotencyKey?: string;
+  watch?: boolean;
+  interval: string;
+}
+
+/** Requests the task through its own route, with its parameters checked against its schema. */
+async function startTask(context: Context, taskName: string, options: StartOptions): Promise<void> {
+  const { client, output } = context;
+  const { items } = await client.get<BulkTaskList>('/bulk-tasks');
+  const task = items.find((each) => each.name === taskName);
+  if (!task)
+    throw new CliError(
+      `There is no bulk task named '${taskName}'; there are: ${items.map((each) => each.name).join(', ')}`,
+      'UnknownBulkTask',
+    );
+  const headers: Record<string, string> = options.idempotencyKey
+    ? { 'idempotency-key': options.idempotencyKey }
+    : {};
+  const accepted = await client.post<BulkAccepted>(task.route, paramsFrom(options.param, task), headers);
+  if (!options.watch) {
+    output.result(accepted, () =>
+      [
+        `requested ${task.name} ${accepted.bulkId}`,
+        `  workflow ${accepted.workflowId}${accepted.uiUrl ? `  ${accepted.uiUrl}` : ''}`,
+        `  follow it: procession bulk status ${accepted.bulkId} --watch`,
+      ].join('\n'),
+    );
+    return;
+  }
+  output.note(`requested ${task.name} ${accepted.bulkId}${accepted.uiUrl ? `  ${accepted.uiUrl}` : ''}`);
+  await finish(context, await watchBulk(client, accepted.bulkId, output, intervalOf(options.interval)), true);
+}
+
+function statusCommand(bulk: Command, contextOf: () => Context): void {
   bulk
     .command('status <bulkId>')
     .description("a bulk task's progress; with --watch, follow it to the end")
@@ -238,7 +249,10 @@ export function registerBulkCommands(program: Command, contextOf: () => Context)
         : await context.client.get<BulkProgress>(`/bulk/${encode(bulkId)}`);
       await finish(context, progress, options.watch === true);
     });
+}
 
+/** pause, resume and cancel: each one POST and the progress it answers. */
+function controlCommands(bulk: Command, contextOf: () => Context): void {
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     bulk
       .command(`${action} <bulkId>`)
