@@ -13,7 +13,7 @@ import { channelAggregate } from '../../domain/channel/channel';
 import { groupAggregate } from '../../domain/group/group';
 import type { EventSignal } from '../../engine/saga/eventSignal';
 import { load } from '../../engine/saga/load';
-import { dispatch } from '../dispatch';
+import { dispatch } from '../kit';
 
 export const linkChannelsWorkflowType = 'linkChannels';
 export const linkChannelsWorkflowId = (groupId: string) => `group-channels:${groupId}`;

@@ -15,7 +15,7 @@ import type { OrderState } from '../../domain/order/order';
 import { Compensations } from '../../engine/saga/compensations';
 import { rejectionOf, SagaStopped } from '../../engine/saga/rejection';
 import { stepsFor } from '../../engine/saga/step';
-import { dispatch } from '../dispatch';
+import { dispatch } from '../kit';
 import {
   orderProgressQuery,
   shipmentDispatchedSignal,
