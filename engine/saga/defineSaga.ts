@@ -49,12 +49,19 @@ export interface SagaDefinition<Settings = unknown> {
   readonly triggers: readonly Trigger<Settings>[];
 }
 
-export interface SagaBuilder<Event extends Message, Input, Settings> extends SagaDefinition<Settings> {
+export interface SagaBuilder<
+  Event extends Message,
+  Input,
+  Settings,
+  Result = unknown,
+> extends SagaDefinition<Settings> {
+  /** Typed, so a test (SagaTestKit.run) infers the saga's input and result from its definition. */
+  readonly workflow: (input: Input) => Promise<Result>;
   /** The event starts the saga for its key, or finds it running (never re-runs a finished one). */
   startedBy<Type extends Event['type'], Built extends Input>(
     type: Type,
     spec: TriggerSpec<Event, Type, Built, Settings> & ExactInput<Built, Input>,
-  ): SagaBuilder<Event, Input, Settings>;
+  ): SagaBuilder<Event, Input, Settings, Result>;
   /**
    * The event signals the saga for its key, starting it first if needed (signal-with-start). The signal's
    * argument is typed by the events it takes (`EventSignalOf<GroupCreated | ChannelCreated>`).
@@ -66,13 +73,13 @@ export interface SagaBuilder<Event extends Message, Input, Settings> extends Sag
         Input
       > &
       TakesEvent<Delivered, EventSignalOf<Extract<Event, { type: Type }>>>,
-  ): SagaBuilder<Event, Input, Settings>;
+  ): SagaBuilder<Event, Input, Settings, Result>;
 }
 
-export interface SagaOptions<Input> {
+export interface SagaOptions<Input, Result = unknown> {
   workflowType: string;
   /** The workflow function, exported from the workflows module under `workflowType`. */
-  workflow: (input: Input) => Promise<unknown>;
+  workflow: (input: Input) => Promise<Result>;
   workflowId(key: string): string;
   /** The stream the saga is about, for the AggregateId search attribute. */
   aggregateId(key: string): string;
@@ -97,22 +104,24 @@ export type WhenFinished = 'ignore' | 'startAgain';
  */
 export function sagaKit<Event extends Message, Settings = object>() {
   return {
-    defineSaga<Input>(options: SagaOptions<Input>): SagaBuilder<Event, Input, Settings> {
-      return build<Event, Input, Settings>(options, []);
+    defineSaga<Input, Result>(
+      options: SagaOptions<Input, Result>,
+    ): SagaBuilder<Event, Input, Settings, Result> {
+      return build<Event, Input, Settings, Result>(options, []);
     },
   };
 }
 
-function build<Event extends Message, Input, Settings>(
-  options: SagaOptions<Input>,
+function build<Event extends Message, Input, Settings, Result>(
+  options: SagaOptions<Input, Result>,
   triggers: readonly Trigger<Settings>[],
-): SagaBuilder<Event, Input, Settings> {
+): SagaBuilder<Event, Input, Settings, Result> {
   const add = (type: string, spec: AnySpec<Settings>, signal?: { name: string }) =>
-    build<Event, Input, Settings>(options, [...triggers, triggerOf(options, type, spec, signal)]);
+    build<Event, Input, Settings, Result>(options, [...triggers, triggerOf(options, type, spec, signal)]);
   return {
     kind: 'saga',
     workflowType: options.workflowType,
-    workflow: options.workflow as SagaDefinition['workflow'],
+    workflow: options.workflow,
     triggers,
     startedBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>),
     signalledBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>, spec.signal),
@@ -129,7 +138,7 @@ interface AnySpec<Settings> {
 }
 
 function triggerOf<Input, Settings>(
-  options: SagaOptions<Input>,
+  options: SagaOptions<Input, unknown>,
   eventType: string,
   spec: AnySpec<Settings>,
   signal?: { name: string },
