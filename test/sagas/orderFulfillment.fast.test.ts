@@ -1,5 +1,6 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { OrderState } from '../../domain/order/order';
+import { customerAggregate, type CustomerState } from '../../domain/customer/customer';
+import { orderAggregate, type OrderState } from '../../domain/order/order';
 import type { SagaTestKit } from '../../engine/testing/sagaTestKit';
 import {
   shipmentDispatchedSignal,
@@ -34,10 +35,9 @@ const order: OrderState = {
   shippingAddress: { name: 'A', line1: 'L', city: 'London', postalCode: 'N1', country: 'GB' },
   totalCents: 1000,
 };
-const shopReads = {
-  loadOrder: async () => order,
-  loadCustomerStatus: async () => 'active' as const,
-};
+const customer: CustomerState = { status: 'active', customerId: 'c-1', name: 'C', email: 'c@example.com' };
+// What load() returns for the order and its customer.
+const states = { [orderAggregate.streamId('o-1')]: order, [customerAggregate.streamId('c-1')]: customer };
 const input: OrderFulfillmentInput = {
   orderId: 'o-1',
   correlationId: 'corr-1',
@@ -60,7 +60,7 @@ async function signalDispatchAfterScheduling(command: { type: string }, handle: 
 test('a dispatched order: reserve each line, authorize, schedule, then capture and confirm', async () => {
   const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     afterDispatch: signalDispatchAfterScheduling,
   });
   expect(run.result).toEqual({ orderId: 'o-1', outcome: 'confirmed' });
@@ -90,7 +90,7 @@ test('a dispatched order: reserve each line, authorize, schedule, then capture a
 test('a step after the capture fails: the payment is refunded; nothing dispatched is undone', async () => {
   const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     afterDispatch: signalDispatchAfterScheduling,
     reject: (command) =>
       command.type === 'ConfirmOrder' ? { code: 'OrderAlreadyCancelled', message: 'cancelled' } : undefined,
@@ -107,7 +107,7 @@ test('a step after the capture fails: the payment is refunded; nothing dispatche
 test('a declined card undoes the reservations newest first and cancels the order with the reason', async () => {
   const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     reject: (command) =>
       command.type === 'AuthorizePayment'
         ? { code: 'CardDeclined', message: 'the card was declined' }
@@ -138,7 +138,7 @@ test("a signal sent from afterDispatch in the saga's last task is sent once, and
   const started = Date.now();
   const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     async afterDispatch(command, handle) {
       await signalDispatchAfterScheduling(command, handle);
       if (command.type !== 'ConfirmOrder') return;
