@@ -48,7 +48,8 @@ export const patchMarkers: readonly PatchMarker[] = [
   {
     marker: orderReadsThroughLoadPatch,
     sagas: ['orderFulfillment'],
-    oldHistories: 'test/histories/orderFulfillment-*.json recorded before it (all but *-through-load)',
+    oldHistories:
+      'test/histories/orderFulfillment-*-own-reads.json, *-regular-activities.json, *-before-ship-stock.json',
     removableWhen: `${noneOpenSince('the order saga read through load()')}; then activities/sagaReads.ts goes too`,
   },
   {
