@@ -41,6 +41,19 @@ type TakesEvent<Delivered, Event> = [Event] extends [Delivered]
   ? unknown
   : { signal: { error: 'the signal does not take this event'; event: Event } };
 
+type SignalledSpec<
+  Event extends Message,
+  Type extends Event['type'],
+  Built,
+  Input,
+  Settings,
+  Delivered,
+> = TriggerSpec<Event, Type, Built, Settings> & { signal: SignalDefinition<[Delivered]> } & ExactInput<
+    Built,
+    Input
+  > &
+  TakesEvent<Delivered, EventSignalOf<Extract<Event, { type: Type }>>>;
+
 export interface SagaDefinition<Settings = unknown> {
   readonly kind: 'saga';
   /** The workflow's exported name: Temporal's workflow type. */
@@ -68,11 +81,7 @@ export interface SagaBuilder<
    */
   signalledBy<Type extends Event['type'], Built extends Input, Delivered extends EventSignal>(
     type: Type,
-    spec: TriggerSpec<Event, Type, Built, Settings> & { signal: SignalDefinition<[Delivered]> } & ExactInput<
-        Built,
-        Input
-      > &
-      TakesEvent<Delivered, EventSignalOf<Extract<Event, { type: Type }>>>,
+    spec: SignalledSpec<Event, Type, Built, Input, Settings, Delivered>,
   ): SagaBuilder<Event, Input, Settings, Result>;
 }
 
