@@ -106,8 +106,14 @@ export default tseslint.config(
     ['projections/**/*.ts', 'bulkTasks/**/*.ts'],
     [
       {
-        group: folders('workflows', 'api', 'worker', 'activities'),
+        group: folders('api', 'worker', 'activities'),
         message: 'Read models and bulk tasks are read by the worker and the API; they import neither.',
+      },
+      {
+        // The one exception: workflows/kit.ts binds defineProjection and defineBulkTask to the shop's types.
+        regex: '^(\\.\\./)+workflows(/(?!kit$)|$)',
+        message:
+          'Read models and bulk tasks import only the application kit (workflows/kit) from workflows/.',
       },
     ],
   ),

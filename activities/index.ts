@@ -2,8 +2,9 @@ import type { Pool } from 'pg';
 import { createSagaReadActivities } from './sagaReads';
 
 /**
- * The shop's own activities: the reads its sagas make beyond `load(aggregate, id)`. The engine adds its
- * command, aggregate-read and bulk-page activities beside them (worker/application.ts).
+ * The shop's own activities: today only the order saga's reads from before it used `load(aggregate, id)`,
+ * for runs that started before then (./sagaReads.ts). The engine adds its command, aggregate-read and
+ * bulk-page activities beside them (worker/application.ts).
  */
 export function createActivities(pool: Pool) {
   return {

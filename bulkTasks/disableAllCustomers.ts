@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { customersRegisteredBeforeRequest } from '../projections/customers/customerSets';
-import { defineBulkTask } from './kit';
+import { defineBulkTask } from '../workflows/kit';
 import { reasonText } from './params';
 
 export const disableAllCustomers = defineBulkTask({

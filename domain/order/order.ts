@@ -23,7 +23,10 @@ export type ConfirmOrder = Message<'ConfirmOrder', { orderId: string }>;
 export type CancelOrder = Message<'CancelOrder', { orderId: string; reason: string }>;
 export type OrderCommand = PlaceOrder | ConfirmOrder | CancelOrder;
 
-/** Carries everything the order saga needs, so the saga never reads the order back. */
+/**
+ * The whole order as placed. The order saga still reads the order back from its stream when it starts
+ * (workflows/orderFulfillment/reads.ts): a redelivered OrderPlaced must not fulfil an order closed since.
+ */
 export type OrderPlaced = Message<
   'OrderPlaced',
   {

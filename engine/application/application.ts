@@ -12,6 +12,7 @@ import type { Trigger } from '../relay/trigger';
 import { createAggregateReadActivities } from '../saga/aggregateReads';
 import { createCommandActivities } from '../saga/commandActivity';
 import { sagasIn, triggersOf, type SagaDefinition } from '../saga/defineSaga';
+import { failOnUnlistedSagas } from './unlistedSagas';
 
 /** What an application hands the engine: its lists, each defined once. */
 export interface ApplicationDefinition {
@@ -50,7 +51,8 @@ function unique(kind: string, names: readonly string[]): void {
 /**
  * Checks an application's lists against each other once, at start, and derives what the worker, the
  * relay, the projections and the API read from them. An inconsistency (a bulk task over a read model
- * that is not listed, a saga not exported under its workflow type) fails here, not at the first event.
+ * that is not listed, a saga not exported under its workflow type, a saga defined beside the workflows
+ * module but missing from it) fails here, not at the first event.
  */
 export function defineApplication<Settings extends BulkSettings = BulkSettings>(
   definition: ApplicationDefinition,
@@ -70,6 +72,7 @@ export function defineApplication<Settings extends BulkSettings = BulkSettings>(
       );
   }
   const sagas = sagasIn<Settings>(definition.workflows);
+  failOnUnlistedSagas(definition.workflowsPath, sagas);
   if (definition.bulkTasks.length > 0) {
     if (definition.workflows[bulkTaskWorkflowType] !== bulkTask)
       throw new Error(

@@ -1,7 +1,7 @@
 import type { SignalDefinition } from '@temporalio/common';
 import type { Message } from '../aggregate/decider';
 import type { SagaDelivery, Trigger, TriggerEvent } from '../relay/trigger';
-import type { EventSignal } from './eventSignal';
+import type { EventSignal, EventSignalOf } from './eventSignal';
 
 /**
  * The names of Data's fields that hold a string: what an event may name its saga's key by. An optional one
@@ -24,7 +24,35 @@ interface TriggerSpec<Event extends Message, Type extends Event['type'], Input, 
   details?(event: TriggerEvent<Type, EventData<Event, Type>>): string[];
   /** Only events for which this holds start or signal the saga; the others pass by (not parked). */
   when?(event: TriggerEvent<Type, EventData<Event, Type>>): boolean;
+  /** What this event does for a key whose saga has finished; default: the saga's `whenFinished`. */
+  whenFinished?: WhenFinished;
 }
+
+/**
+ * What a trigger's `input` builds must be exactly the workflow's input: a field the workflow does not take
+ * (a misspelt optional one, say) fails to compile here instead of being dropped silently.
+ */
+type ExactInput<Built, Input> = [Exclude<keyof Built, keyof Input>] extends [never]
+  ? unknown
+  : { input: { error: 'fields the workflow does not take'; fields: Exclude<keyof Built, keyof Input> } };
+
+/** The signal a trigger delivers on must take that trigger's event (typed data, no cast in the saga). */
+type TakesEvent<Delivered, Event> = [Event] extends [Delivered]
+  ? unknown
+  : { signal: { error: 'the signal does not take this event'; event: Event } };
+
+type SignalledSpec<
+  Event extends Message,
+  Type extends Event['type'],
+  Built,
+  Input,
+  Settings,
+  Delivered,
+> = TriggerSpec<Event, Type, Built, Settings> & { signal: SignalDefinition<[Delivered]> } & ExactInput<
+    Built,
+    Input
+  > &
+  TakesEvent<Delivered, EventSignalOf<Extract<Event, { type: Type }>>>;
 
 export interface SagaDefinition<Settings = unknown> {
   readonly kind: 'saga';
@@ -34,35 +62,48 @@ export interface SagaDefinition<Settings = unknown> {
   readonly triggers: readonly Trigger<Settings>[];
 }
 
-export interface SagaBuilder<Event extends Message, Input, Settings> extends SagaDefinition<Settings> {
+export interface SagaBuilder<
+  Event extends Message,
+  Input,
+  Settings,
+  Result = unknown,
+> extends SagaDefinition<Settings> {
+  /** Typed, so a test (SagaTestKit.run) infers the saga's input and result from its definition. */
+  readonly workflow: (input: Input) => Promise<Result>;
   /** The event starts the saga for its key, or finds it running (never re-runs a finished one). */
-  startedBy<Type extends Event['type']>(
+  startedBy<Type extends Event['type'], Built extends Input>(
     type: Type,
-    spec: TriggerSpec<Event, Type, Input, Settings>,
-  ): SagaBuilder<Event, Input, Settings>;
-  /** The event signals the saga for its key, starting it first if needed (signal-with-start). */
-  signalledBy<Type extends Event['type']>(
+    spec: TriggerSpec<Event, Type, Built, Settings> & ExactInput<Built, Input>,
+  ): SagaBuilder<Event, Input, Settings, Result>;
+  /**
+   * The event signals the saga for its key, starting it first if needed (signal-with-start). The signal's
+   * argument is typed by the events it takes (`EventSignalOf<GroupCreated | ChannelCreated>`).
+   */
+  signalledBy<Type extends Event['type'], Built extends Input, Delivered extends EventSignal>(
     type: Type,
-    spec: TriggerSpec<Event, Type, Input, Settings> & { signal: SignalDefinition<[EventSignal]> },
-  ): SagaBuilder<Event, Input, Settings>;
+    spec: SignalledSpec<Event, Type, Built, Input, Settings, Delivered>,
+  ): SagaBuilder<Event, Input, Settings, Result>;
 }
 
-export interface SagaOptions<Input> {
+export interface SagaOptions<Input, Result = unknown> {
   workflowType: string;
   /** The workflow function, exported from the workflows module under `workflowType`. */
-  workflow: (input: Input) => Promise<unknown>;
+  workflow: (input: Input) => Promise<Result>;
   workflowId(key: string): string;
   /** The stream the saga is about, for the AggregateId search attribute. */
   aggregateId(key: string): string;
   /** One line for the Temporal UI's list. */
   summary(key: string): string;
-  /**
-   * What an event does for a key whose saga has finished: 'ignore' (default) never re-runs a finished
-   * saga; 'startAgain' starts a new run. Only for sagas that check the facts when they start: a new run
-   * repeats the first run's command ids (`<workflowId>:<step>`), so a step that took effect stays once.
-   */
-  whenFinished?: 'ignore' | 'startAgain';
+  /** The default for every trigger of the saga (a trigger may say otherwise); 'ignore' if unset. */
+  whenFinished?: WhenFinished;
 }
+
+/**
+ * What an event does for a key whose saga has finished: 'ignore' never re-runs a finished saga;
+ * 'startAgain' starts a new run. Only for sagas that check the facts when they start: a new run repeats
+ * the first run's command ids (`<workflowId>:<step>`), so a step that took effect stays once.
+ */
+export type WhenFinished = 'ignore' | 'startAgain';
 
 /**
  * A saga and the events that start or signal it, typed end to end: the event type is checked against the
@@ -72,22 +113,24 @@ export interface SagaOptions<Input> {
  */
 export function sagaKit<Event extends Message, Settings = object>() {
   return {
-    defineSaga<Input>(options: SagaOptions<Input>): SagaBuilder<Event, Input, Settings> {
-      return build<Event, Input, Settings>(options, []);
+    defineSaga<Input, Result>(
+      options: SagaOptions<Input, Result>,
+    ): SagaBuilder<Event, Input, Settings, Result> {
+      return build<Event, Input, Settings, Result>(options, []);
     },
   };
 }
 
-function build<Event extends Message, Input, Settings>(
-  options: SagaOptions<Input>,
+function build<Event extends Message, Input, Settings, Result>(
+  options: SagaOptions<Input, Result>,
   triggers: readonly Trigger<Settings>[],
-): SagaBuilder<Event, Input, Settings> {
-  const add = (type: string, spec: AnySpec<Settings>, signal?: SignalDefinition<[EventSignal]>) =>
-    build<Event, Input, Settings>(options, [...triggers, triggerOf(options, type, spec, signal)]);
+): SagaBuilder<Event, Input, Settings, Result> {
+  const add = (type: string, spec: AnySpec<Settings>, signal?: { name: string }) =>
+    build<Event, Input, Settings, Result>(options, [...triggers, triggerOf(options, type, spec, signal)]);
   return {
     kind: 'saga',
     workflowType: options.workflowType,
-    workflow: options.workflow as SagaDefinition['workflow'],
+    workflow: options.workflow,
     triggers,
     startedBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>),
     signalledBy: (type, spec) => add(type, spec as unknown as AnySpec<Settings>, spec.signal),
@@ -100,13 +143,14 @@ interface AnySpec<Settings> {
   input(event: TriggerEvent, settings: Settings, key: string): unknown;
   details?(event: TriggerEvent): string[];
   when?(event: TriggerEvent): boolean;
+  whenFinished?: WhenFinished;
 }
 
 function triggerOf<Input, Settings>(
-  options: SagaOptions<Input>,
+  options: SagaOptions<Input, unknown>,
   eventType: string,
   spec: AnySpec<Settings>,
-  signal?: SignalDefinition<[EventSignal]>,
+  signal?: { name: string },
 ): Trigger<Settings> {
   return {
     name: spec.name,
@@ -129,7 +173,7 @@ function triggerOf<Input, Settings>(
           correlationId: event.correlationId,
         },
         summary: options.summary(key),
-        whenFinished: options.whenFinished ?? 'ignore',
+        whenFinished: spec.whenFinished ?? options.whenFinished ?? 'ignore',
         details: [
           `${how} by **${event.type}** (event ${event.eventId}, position ${event.globalPosition}).`,
           ...(spec.details?.(event) ?? []),

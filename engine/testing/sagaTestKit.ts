@@ -5,6 +5,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import type { Message } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
 import type { DispatchRequest } from '../saga/commandActivity';
+import type { SagaDefinition } from '../saga/defineSaga';
 
 export interface DispatchedCommand {
   commandId: string;
@@ -24,7 +25,12 @@ export interface SagaRunOptions<Input> {
   startSignal?: { signal: Pick<SignalDefinition, 'name'> | string; args: unknown[] };
   /** Called once the saga started: send it the events it waits for, … */
   afterStart?(handle: WorkflowHandle): Promise<void> | void;
-  /** Called after each dispatched command is recorded: send the saga a signal, cancel it, … */
+  /**
+   * Called once per command, when it is first recorded (never again for the same command id): send the
+   * saga a signal, cancel it, … A command runs inside the workflow task (a local activity), and a signal
+   * that arrives during the saga's last task makes Temporal retry that task, running its commands again:
+   * calling the hook only for a new command id is what keeps such a signal from repeating forever.
+   */
   afterDispatch?(command: Message, handle: WorkflowHandle): Promise<void> | void;
   /** Stubs for the application's own activities (reads a saga makes), by activity name. */
   activities?: Record<string, (...args: never[]) => Promise<unknown>>;
@@ -58,7 +64,12 @@ export class SagaTestKit {
     },
   ) {}
 
-  async run<Input, Result>(workflowType: string, run: SagaRunOptions<Input>): Promise<SagaRun<Result>> {
+  /** Runs the saga a definition names; its input and result are typed from the definition's workflow. */
+  async run<Saga extends SagaDefinition>(
+    saga: Saga,
+    run: SagaRunOptions<Parameters<Saga['workflow']>[0]>,
+  ): Promise<SagaRun<Awaited<ReturnType<Saga['workflow']>>>> {
+    const { workflowType } = saga;
     const taskQueue = `saga-test-${randomUUID()}`;
     const workflowId = `${workflowType}-test-${randomUUID()}`;
     const dispatched: DispatchedCommand[] = [];
@@ -71,9 +82,10 @@ export class SagaTestKit {
       activities: {
         ...run.activities,
         executeCommand: async (request: DispatchRequest) => {
-          // A retried activity repeats its command id: record the command once, as the real handler would.
-          if (!dispatched.some((sent) => sent.commandId === request.commandId))
-            dispatched.push({ commandId: request.commandId, command: request.command });
+          // A retried activity or workflow task repeats its command id: record the command once, as the
+          // real handler would, and call the hook for it once.
+          const first = !dispatched.some((sent) => sent.commandId === request.commandId);
+          if (first) dispatched.push({ commandId: request.commandId, command: request.command });
           const rejection = run.reject?.(request.command);
           if (rejection)
             throw ApplicationFailure.create({
@@ -81,7 +93,7 @@ export class SagaTestKit {
               type: rejection.code,
               nonRetryable: true,
             });
-          await run.afterDispatch?.(request.command, handle!);
+          if (first) await run.afterDispatch?.(request.command, handle!);
           return { streamId: '', version: dispatched.length, changed: true, eventIds: [], duplicate: false };
         },
         loadAggregateState: async (request: { streamType: string; id: string }) => {
@@ -105,7 +117,7 @@ export class SagaTestKit {
         : await this.options.client.workflow.start(workflowType, start);
       try {
         await run.afterStart?.(handle);
-        return { result: (await handle.result()) as Result };
+        return { result: (await handle.result()) as Awaited<ReturnType<Saga['workflow']>> };
       } catch (error) {
         return { error };
       }

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defineProjection } from '../kit';
+import { defineProjection } from '../../workflows/kit';
 
 /**
  * The `customers` table: one row per registered customer with its current status. A batch is applied in

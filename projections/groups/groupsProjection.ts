@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defineProjection } from '../kit';
+import { defineProjection } from '../../workflows/kit';
 
 /**
  * Groups and their channels' link status. Every statement is idempotent (insert … do nothing, updates to

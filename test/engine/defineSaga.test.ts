@@ -1,7 +1,9 @@
 import { defineSignal } from '@temporalio/workflow';
-import type { DomainEvent } from '../../domain/registry';
-import { sagaKit, sagasIn, triggersOf } from '../../engine/saga/defineSaga';
-import type { EventSignal } from '../../engine/saga/eventSignal';
+import type { shop } from '../../domain/registry';
+import { sagasIn, triggersOf } from '../../engine/saga/defineSaga';
+import { applicationKit } from '../../engine/kit';
+import type { GroupCreated } from '../../domain/group/group';
+import type { EventSignal, EventSignalOf } from '../../engine/saga/eventSignal';
 import type { TriggerEvent } from '../../engine/relay/trigger';
 import { shopApplication } from '../../worker/application';
 
@@ -14,7 +16,7 @@ async function awardLoyaltyPoints(input: LoyaltyInput): Promise<number> {
   return input.points;
 }
 const nudged = defineSignal<[EventSignal]>('nudged');
-const { defineSaga } = sagaKit<DomainEvent, { pointsPerOrder?: number }>();
+const { defineSaga } = applicationKit<typeof shop, { pointsPerOrder?: number }>();
 const saga = () =>
   defineSaga({
     workflowType: 'awardLoyaltyPoints',
@@ -148,6 +150,57 @@ describe('typed triggers', () => {
         input: (event, _settings, id) => ({ orderId: id, correlationId: event.correlationId, points: 0 }),
       });
     expect(wrong.triggers).toHaveLength(5);
+  });
+});
+
+describe('exact inputs, typed signals and whenFinished per trigger', () => {
+  test('an input field the workflow does not take, or a signal that does not take the event, fails to compile', () => {
+    const groupEvent = defineSignal<[EventSignalOf<GroupCreated>]>('groupEvent');
+    const wrong = saga()
+      .startedBy('OrderPlaced', {
+        name: 'excess-field',
+        key: 'orderId',
+        // @ts-expect-error -- the workflow takes no pointz (a misspelt field is not dropped silently)
+        input: (event, _settings, orderId) => ({ orderId, correlationId: '', points: 1, pointz: 2 }),
+      })
+      .signalledBy('ShipmentDispatched', {
+        name: 'excess-field-signalled',
+        key: 'orderId',
+        signal: nudged,
+        // @ts-expect-error -- the workflow takes no dispatchDeadline
+        input: (event, _settings, orderId) => ({
+          orderId,
+          correlationId: '',
+          points: 0,
+          dispatchDeadline: 1,
+        }),
+      })
+      .signalledBy('ShipmentDispatched', {
+        name: 'signal-takes-groups-only',
+        key: 'orderId',
+        // @ts-expect-error -- groupEvent carries GroupCreated, not ShipmentDispatched
+        signal: groupEvent,
+        input: (event, _settings, orderId) => ({ orderId, correlationId: '', points: 0 }),
+      });
+    expect(wrong.triggers).toHaveLength(3);
+  });
+
+  test("a trigger's whenFinished overrides the saga's; unset, the saga's applies", () => {
+    const loyalty = saga()
+      .startedBy('OrderPlaced', {
+        name: 'placed-awards-again',
+        key: 'orderId',
+        whenFinished: 'startAgain',
+        input: (event, _settings, orderId) => ({ orderId, correlationId: event.correlationId, points: 1 }),
+      })
+      .startedBy('OrderConfirmed', {
+        name: 'confirmed-awards-once',
+        key: 'orderId',
+        input: (event, _settings, orderId) => ({ orderId, correlationId: event.correlationId, points: 1 }),
+      });
+    const [placedTrigger, confirmedTrigger] = loyalty.triggers;
+    expect(placedTrigger!.plan(placed, {}).whenFinished).toBe('startAgain');
+    expect(confirmedTrigger!.plan({ ...placed, type: 'OrderConfirmed' }, {}).whenFinished).toBe('ignore');
   });
 });
 

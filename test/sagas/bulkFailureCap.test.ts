@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import { defineApplication } from '../../engine/application/application';
 import { customersRegisteredBeforeRequest } from '../../projections/customers/customerSets';
-import { defineBulkTask } from '../../bulkTasks/kit';
+import { defineBulkTask } from '../../workflows/kit';
 import { shopApplication } from '../../worker/application';
 import { startSagaHarness, type SagaHarness } from '../harness/sagaHarness';
 import { eventTypes, stateOf } from './orderScenario';

@@ -1,11 +1,7 @@
 import type { SagaTestKit } from '../../engine/testing/sagaTestKit';
 import type { EventSignal } from '../../engine/saga/eventSignal';
-import {
-  groupSourceEventSignal,
-  linkChannelsWorkflowType,
-  type LinkChannelsInput,
-  type LinkChannelsProgress,
-} from '../../workflows/linkChannels/linkChannels';
+import { groupSourceEventSignal, type LinkChannelsInput } from '../../workflows/linkChannels/linkChannels';
+import { linkChannelsSaga } from '../../workflows/linkChannels/saga';
 import { recordHistory } from '../harness/histories';
 import { startFastSagaKit } from '../harness/fastSagas';
 import type { TestTemporal } from '../harness/temporal';
@@ -38,7 +34,7 @@ const groupCreated = event('GroupCreated', 'e-g1', { groupId: 'g1', name: 'Team'
 const startedBy = (signal: EventSignal) => ({ signal: groupSourceEventSignal, args: [signal] });
 
 test('group first: a channel that arrives later is linked at once', async () => {
-  const run = await kit.run<LinkChannelsInput, LinkChannelsProgress>(linkChannelsWorkflowType, {
+  const run = await kit.run(linkChannelsSaga, {
     input,
     states: groupExists,
     startSignal: startedBy(channelCreated),
@@ -50,7 +46,7 @@ test('group first: a channel that arrives later is linked at once', async () => 
 });
 
 test('channel first: it waits for the group, and a duplicated event links it once', async () => {
-  const run = await kit.run<LinkChannelsInput, LinkChannelsProgress>(linkChannelsWorkflowType, {
+  const run = await kit.run(linkChannelsSaga, {
     input,
     startSignal: startedBy(channelCreated),
     afterStart: async (handle) => {
@@ -65,7 +61,7 @@ test('channel first: it waits for the group, and a duplicated event links it onc
 });
 
 test('a group that never appears: the link is abandoned after the deadline, with the reason', async () => {
-  const run = await kit.run<LinkChannelsInput, LinkChannelsProgress>(linkChannelsWorkflowType, {
+  const run = await kit.run(linkChannelsSaga, {
     input: { ...input, linkDeadline: '1 second' },
     startSignal: startedBy(channelCreated),
   });
@@ -82,7 +78,7 @@ test('a group that never appears: the link is abandoned after the deadline, with
 });
 
 test('a link abandoned in an earlier run stays abandoned when the group appears', async () => {
-  const run = await kit.run<LinkChannelsInput, LinkChannelsProgress>(linkChannelsWorkflowType, {
+  const run = await kit.run(linkChannelsSaga, {
     input,
     states: {
       ...groupExists,

@@ -1,11 +1,12 @@
 import type { WorkflowHandle } from '@temporalio/client';
-import type { OrderState } from '../../domain/order/order';
+import { customerAggregate, type CustomerState } from '../../domain/customer/customer';
+import { orderAggregate, type OrderState } from '../../domain/order/order';
 import type { SagaTestKit } from '../../engine/testing/sagaTestKit';
 import {
-  orderFulfillmentWorkflowType,
   shipmentDispatchedSignal,
-  type OrderFulfillmentResult,
+  type OrderFulfillmentInput,
 } from '../../workflows/orderFulfillment/contract';
+import { orderFulfillmentSaga } from '../../workflows/orderFulfillment/saga';
 import { startFastSagaKit } from '../harness/fastSagas';
 import type { TestTemporal } from '../harness/temporal';
 
@@ -34,11 +35,14 @@ const order: OrderState = {
   shippingAddress: { name: 'A', line1: 'L', city: 'London', postalCode: 'N1', country: 'GB' },
   totalCents: 1000,
 };
-const shopReads = {
-  loadOrder: async () => order,
-  loadCustomerStatus: async () => 'active' as const,
+const customer: CustomerState = { status: 'active', customerId: 'c-1', name: 'C', email: 'c@example.com' };
+// What load() returns for the order and its customer.
+const states = { [orderAggregate.streamId('o-1')]: order, [customerAggregate.streamId('c-1')]: customer };
+const input: OrderFulfillmentInput = {
+  orderId: 'o-1',
+  correlationId: 'corr-1',
+  dispatchDeadline: '1 minute',
 };
-const input = { orderId: 'o-1', correlationId: 'corr-1', dispatchDeadline: '1 minute' };
 
 /** The warehouse dispatches as soon as the shipment is scheduled. */
 async function signalDispatchAfterScheduling(command: { type: string }, handle: WorkflowHandle) {
@@ -54,9 +58,9 @@ async function signalDispatchAfterScheduling(command: { type: string }, handle: 
 }
 
 test('a dispatched order: reserve each line, authorize, schedule, then capture and confirm', async () => {
-  const run = await kit.run<typeof input, OrderFulfillmentResult>(orderFulfillmentWorkflowType, {
+  const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     afterDispatch: signalDispatchAfterScheduling,
   });
   expect(run.result).toEqual({ orderId: 'o-1', outcome: 'confirmed' });
@@ -84,9 +88,9 @@ test('a dispatched order: reserve each line, authorize, schedule, then capture a
 });
 
 test('a step after the capture fails: the payment is refunded; nothing dispatched is undone', async () => {
-  const run = await kit.run<typeof input, OrderFulfillmentResult>(orderFulfillmentWorkflowType, {
+  const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     afterDispatch: signalDispatchAfterScheduling,
     reject: (command) =>
       command.type === 'ConfirmOrder' ? { code: 'OrderAlreadyCancelled', message: 'cancelled' } : undefined,
@@ -101,9 +105,9 @@ test('a step after the capture fails: the payment is refunded; nothing dispatche
 });
 
 test('a declined card undoes the reservations newest first and cancels the order with the reason', async () => {
-  const run = await kit.run<typeof input, OrderFulfillmentResult>(orderFulfillmentWorkflowType, {
+  const run = await kit.run(orderFulfillmentSaga, {
     input,
-    activities: shopReads,
+    states,
     reject: (command) =>
       command.type === 'AuthorizePayment'
         ? { code: 'CardDeclined', message: 'the card was declined' }
@@ -125,4 +129,32 @@ test('a declined card undoes the reservations newest first and cancels the order
     ['ReleaseStock', 'sku-a'],
     ['CancelOrder', undefined],
   ]);
+});
+
+test("a signal sent from afterDispatch in the saga's last task is sent once, and the saga finishes", async () => {
+  // ConfirmOrder runs in the saga's last workflow task; a signal arriving then makes Temporal retry that
+  // task, which runs ConfirmOrder again. The hook runs for the first run of a command id only.
+  const signalled: string[] = [];
+  const started = Date.now();
+  const run = await kit.run(orderFulfillmentSaga, {
+    input,
+    states,
+    async afterDispatch(command, handle) {
+      await signalDispatchAfterScheduling(command, handle);
+      if (command.type !== 'ConfirmOrder') return;
+      signalled.push(command.type);
+      await handle.signal(shipmentDispatchedSignal, {
+        eventId: `e-late-${signalled.length}`,
+        eventType: 'ShipmentDispatched',
+        streamId: 'shipment-o-1',
+        globalPosition: '2',
+        correlationId: 'corr-1',
+        data: { orderId: 'o-1' },
+      });
+    },
+  });
+  expect(run.result).toEqual({ orderId: 'o-1', outcome: 'confirmed' });
+  expect(signalled).toEqual(['ConfirmOrder']);
+  expect(run.commandTypes().filter((type) => type === 'ConfirmOrder')).toHaveLength(1);
+  expect(Date.now() - started).toBeLessThan(20_000);
 });

@@ -9,16 +9,17 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { channelAggregate } from '../../domain/channel/channel';
-import { groupAggregate } from '../../domain/group/group';
-import type { EventSignal } from '../../engine/saga/eventSignal';
+import { channelAggregate, type ChannelCreated } from '../../domain/channel/channel';
+import { groupAggregate, type GroupCreated } from '../../domain/group/group';
+import type { EventSignalOf } from '../../engine/saga/eventSignal';
 import { load } from '../../engine/saga/load';
-import { dispatch } from '../dispatch';
+import { dispatch } from '../kit';
 
 export const linkChannelsWorkflowType = 'linkChannels';
 export const linkChannelsWorkflowId = (groupId: string) => `group-channels:${groupId}`;
 /** GroupCreated and ChannelCreated both arrive on this signal, in whichever order they happened. */
-export const groupSourceEventSignal = defineSignal<[EventSignal]>('groupSourceEvent');
+export const groupSourceEventSignal =
+  defineSignal<[EventSignalOf<GroupCreated | ChannelCreated>]>('groupSourceEvent');
 
 export interface PendingChannel {
   channelId: string;
@@ -70,9 +71,10 @@ export async function linkChannels(input: LinkChannelsInput): Promise<LinkChanne
     if (seen.has(event.eventId)) return;
     seen.add(event.eventId);
     if (event.eventType === 'GroupCreated') progress.groupKnown = true;
-    const channelId = (event.data as { channelId?: string }).channelId;
-    if (event.eventType === 'ChannelCreated' && channelId && !pending.has(channelId))
+    else if (event.data.channelId && !pending.has(event.data.channelId)) {
+      const { channelId } = event.data;
       pending.set(channelId, { channelId, deadline: Date.now() + deadlineMs });
+    }
   });
 
   // Whichever event started this run, the group may already exist: its stream says so. (Or-ed: a

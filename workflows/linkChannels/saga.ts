@@ -1,5 +1,5 @@
 import { groupAggregate } from '../../domain/group/group';
-import { defineSaga } from '../sagaKit';
+import { defineSaga } from '../kit';
 import {
   groupSourceEventSignal,
   linkChannels,

@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
-import type { EventSignal } from '../../engine/saga/eventSignal';
+import type { ShipmentDispatched } from '../../domain/shipment/shipment';
+import type { EventSignalOf } from '../../engine/saga/eventSignal';
 
 export const orderFulfillmentWorkflowType = 'orderFulfillment';
 
@@ -43,5 +44,6 @@ export interface OrderFulfillmentResult {
   reason?: string;
 }
 
-export const shipmentDispatchedSignal = defineSignal<[EventSignal]>('shipmentDispatched');
+export const shipmentDispatchedSignal =
+  defineSignal<[EventSignalOf<ShipmentDispatched>]>('shipmentDispatched');
 export const orderProgressQuery = defineQuery<OrderSagaProgress>('progress');

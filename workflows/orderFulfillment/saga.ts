@@ -1,5 +1,5 @@
 import { orderAggregate } from '../../domain/order/order';
-import { defineSaga } from '../sagaKit';
+import { defineSaga } from '../kit';
 import {
   orderFulfillmentWorkflowId,
   orderFulfillmentWorkflowType,
