@@ -16,6 +16,14 @@ const folders = (...names) => names.flatMap(folder);
 
 const application = ['domain', 'workflows', 'activities', 'api', 'worker', 'projections', 'bulkTasks'];
 
+// The application reaches the engine through its entry points only: a concern's folder (its index.ts,
+// e.g. engine/saga, engine/http) or engine/kit. A file inside a folder is the engine's to move or change.
+const throughEntryPoints = {
+  regex: '^(\\.\\./)+engine/[^/]+/.',
+  message:
+    'The application imports the engine through its entry points (engine/aggregate, engine/saga, engine/bulk, engine/projections, engine/eventstore, engine/application, engine/http, engine/kit), not a file inside one.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'data/**', 'coverage/**'] },
   js.configs.recommended,
@@ -51,10 +59,11 @@ export default tseslint.config(
         message: 'domain/ is pure: no I/O and no transport libraries.',
       },
       {
-        regex: `^(\\.\\./)+(engine/(?!aggregate/|bulk/bulkTaskAggregate$)|(${application.filter((name) => name !== 'domain').join('|')})(/|$))`,
+        regex: `^(\\.\\./)+(engine/(?!aggregate$|bulk$)|(${application.filter((name) => name !== 'domain').join('|')})(/|$))`,
         message:
-          'domain/ is pure: it imports only engine/aggregate (deciders, errors), the bulk-task aggregate and itself.',
+          'domain/ is pure: it imports only engine/aggregate (deciders, errors), engine/bulk (the bulk-task aggregate) and itself.',
       },
+      throughEntryPoints,
     ],
   ),
   restrict(
@@ -68,38 +77,29 @@ export default tseslint.config(
           '@temporalio/client',
           '@temporalio/worker',
           '@temporalio/activity',
-          '../engine/temporal/*',
-          '../../engine/temporal/*',
-          '../engine/relay/relay',
-          '../../engine/relay/relay',
-          '../engine/application/*',
-          '../../engine/application/*',
-          '../engine/projections/*',
-          '../../engine/projections/*',
-          '../engine/testing/*',
-          '../../engine/testing/*',
+          '../engine/application',
+          '../../engine/application',
+          '../engine/projections',
+          '../../engine/projections',
+          '../engine/http',
+          '../../engine/http',
           ...folders('worker', 'api', 'projections', 'bulkTasks'),
         ],
         message: 'Workflows run in the deterministic sandbox: no I/O imports.',
       },
       {
         group: [
-          '../engine/eventstore/*',
-          '../../engine/eventstore/*',
+          '../engine/eventstore',
+          '../../engine/eventstore',
           '../activities',
           '../activities/*',
           '../../activities',
           '../../activities/*',
-          '../engine/saga/commandActivity',
-          '../../engine/saga/commandActivity',
-          '../engine/saga/aggregateReads',
-          '../../engine/saga/aggregateReads',
-          '../engine/bulk/bulkTaskActivities',
-          '../../engine/bulk/bulkTaskActivities',
         ],
         allowTypeImports: true,
         message: 'Workflows may import activity and event-store types only.',
       },
+      throughEntryPoints,
     ],
   ),
   restrict(
@@ -115,6 +115,7 @@ export default tseslint.config(
         message:
           'Read models and bulk tasks import only the application kit (workflows/kit) from workflows/.',
       },
+      throughEntryPoints,
     ],
   ),
   restrict(
@@ -124,12 +125,10 @@ export default tseslint.config(
         group: [...folders('worker'), '@temporalio/worker'],
         message: 'api/ gets its clients injected; it does not wire processes.',
       },
-      {
-        regex: '^(\\.\\./)+engine/http/.',
-        message: "api/ reaches the engine's HTTP layer through its index (engine/http), not its files.",
-      },
+      throughEntryPoints,
     ],
   ),
+  restrict(['activities/**/*.ts', 'worker/**/*.ts'], [throughEntryPoints]),
   // The CLI is a client of the HTTP API and nothing else, so it runs against any deployment's version.
   // What it reads is typed by the wire contract, imported as types only (erased: no server code runs).
   restrict(

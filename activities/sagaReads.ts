@@ -1,7 +1,7 @@
 import type { Pool } from 'pg';
 import { customerAggregate } from '../domain/customer/customer';
 import { orderAggregate } from '../domain/order/order';
-import { readAggregateState } from '../engine/saga/aggregateReads';
+import { readAggregateState } from '../engine/eventstore';
 
 /**
  * The order saga's reads from before it read through the engine's `load()`: kept registered only for runs

@@ -1,5 +1,5 @@
-import { createRegistry, type RegistryCommand, type RegistryEvent } from '../engine/aggregate/registry';
-import { bulkTaskAggregate } from '../engine/bulk/bulkTaskAggregate';
+import { createRegistry, type RegistryCommand, type RegistryEvent } from '../engine/aggregate';
+import { bulkTaskAggregate } from '../engine/bulk';
 import { channelAggregate } from './channel/channel';
 import { customerAggregate } from './customer/customer';
 import { groupAggregate } from './group/group';

@@ -1,4 +1,4 @@
-import type { EventSchemas } from '../engine/aggregate/eventSchemas';
+import type { EventSchemas } from '../engine/aggregate';
 
 interface LegacyCounts {
   total: number;

@@ -2,7 +2,7 @@ import { createActivities } from '../activities';
 import { shopBulkTasks } from '../bulkTasks';
 import { shop } from '../domain/registry';
 import { shopEventSchemas } from '../domain/upcasters';
-import { defineApplication } from '../engine/application/application';
+import { defineApplication } from '../engine/application';
 import { shopProjections } from '../projections';
 import * as workflows from '../workflows';
 import type { TriggerSettings } from '../workflows/settings';

@@ -1,6 +1,6 @@
 // `npm start`: the engine's roles with the shop's application, its API and, with every role, its demo.
 import path from 'node:path';
-import { runProcessMain } from '../engine/application/processMain';
+import { runProcessMain } from '../engine/application';
 import { buildApp } from '../api/app';
 import { runDemo } from '../scripts/demo';
 import { shopApplication } from './application';

@@ -1,12 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import type { Worker } from '@temporalio/worker';
-import type { Relay } from '../engine/relay/relay';
-import { processRoles, startRoles, type RolesOptions, type RunningRoles } from '../engine/application/roles';
+import {
+  processRoles,
+  startRoles,
+  type Relay,
+  type RolesOptions,
+  type RunningRoles,
+} from '../engine/application';
 import type { TriggerSettings } from '../workflows/settings';
 import { buildApp } from '../api/app';
 import { shopApplication } from './application';
 
-export { defaultTaskQueue } from '../engine/application/roles';
+export { defaultTaskQueue } from '../engine/application';
 
 /** The shop's roles: its application and its HTTP API unless told otherwise (the bench brings its own). */
 export type ShopRolesOptions = Omit<RolesOptions<TriggerSettings>, 'application'> &

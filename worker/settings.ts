@@ -1,5 +1,5 @@
 import type { Duration } from '@temporalio/common';
-import { positiveInteger } from '../engine/application/settingsFromEnv';
+import { positiveInteger } from '../engine/application';
 import type { TriggerSettings } from '../workflows/settings';
 
 /** The shop's saga settings from the environment, the same for `npm start` and the relay's repair tools. */

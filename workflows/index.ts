@@ -4,4 +4,4 @@
 export * from './orderFulfillment/saga';
 export * from './linkChannels/saga';
 // Every bulk task (bulkTasks/) runs in the engine's one generic workflow.
-export { bulkTask } from '../engine/bulk/bulkTaskWorkflow';
+export { bulkTask } from '../engine/bulk';

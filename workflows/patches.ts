@@ -1,6 +1,5 @@
-import { windowedPagesPatch } from '../engine/bulk/bulkTaskWorkflow';
-import { localCommandsPatch } from '../engine/saga/commands';
-import { localReadsPatch } from '../engine/saga/load';
+import { windowedPagesPatch } from '../engine/bulk';
+import { localCommandsPatch, localReadsPatch } from '../engine/saga';
 
 // Every patch marker (Temporal `patched()`) a running saga may still depend on, in one list. A marker
 // keeps a saga that started before a change replaying the code it started with; it can go (with the old

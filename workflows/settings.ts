@@ -1,5 +1,5 @@
 import type { Duration } from '@temporalio/common';
-import type { BulkSettings } from '../engine/bulk/bulkTaskSaga';
+import type { BulkSettings } from '../engine/bulk';
 
 /** Knobs the shop's sagas take from the process (worker/settings.ts reads them from the environment). */
 export interface TriggerSettings extends BulkSettings {

@@ -1,6 +1,5 @@
-import { defineAggregate } from '../../engine/aggregate/aggregate';
-import type { Message } from '../../engine/aggregate/decider';
-import { notFound, rejectBecause } from '../../engine/aggregate/errors';
+import { defineAggregate, notFound, rejectBecause } from '../../engine/aggregate';
+import type { Message } from '../../engine/aggregate';
 
 export type CreateChannel = Message<'CreateChannel', { channelId: string; name: string; groupId?: string }>;
 /** Recorded by the linking saga when the channel's group did not appear in time. */

@@ -1,6 +1,5 @@
-import { defineAggregate } from '../../engine/aggregate/aggregate';
-import type { Message } from '../../engine/aggregate/decider';
-import { notFound, rejectBecause } from '../../engine/aggregate/errors';
+import { defineAggregate, notFound, rejectBecause } from '../../engine/aggregate';
+import type { Message } from '../../engine/aggregate';
 
 export type CreateGroup = Message<'CreateGroup', { groupId: string; name: string }>;
 export type LinkChannel = Message<'LinkChannel', { groupId: string; channelId: string }>;

@@ -1,6 +1,5 @@
-import { defineAggregate } from '../../engine/aggregate/aggregate';
-import type { Message } from '../../engine/aggregate/decider';
-import { rejectBecause } from '../../engine/aggregate/errors';
+import { defineAggregate, rejectBecause } from '../../engine/aggregate';
+import type { Message } from '../../engine/aggregate';
 
 export type ReceiveStock = Message<'ReceiveStock', { sku: string; quantity: number }>;
 export type ReserveStock = Message<'ReserveStock', { sku: string; orderId: string; quantity: number }>;

@@ -1,6 +1,5 @@
-import { defineAggregate } from '../../engine/aggregate/aggregate';
-import type { Message } from '../../engine/aggregate/decider';
-import { notFound, rejectBecause } from '../../engine/aggregate/errors';
+import { defineAggregate, notFound, rejectBecause } from '../../engine/aggregate';
+import type { Message } from '../../engine/aggregate';
 import type { ShippingAddress } from '../shipment/shipment';
 
 export interface OrderLine {

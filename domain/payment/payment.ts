@@ -1,6 +1,5 @@
-import { defineAggregate } from '../../engine/aggregate/aggregate';
-import type { DecisionContext, Message } from '../../engine/aggregate/decider';
-import { rejectBecause } from '../../engine/aggregate/errors';
+import { defineAggregate, rejectBecause } from '../../engine/aggregate';
+import type { DecisionContext, Message } from '../../engine/aggregate';
 import { consultProvider } from './paymentMethods';
 
 export { isSupportedPaymentMethod, supportedPaymentMethods, type PaymentMethod } from './paymentMethods';

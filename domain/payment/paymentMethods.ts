@@ -1,5 +1,5 @@
-import type { DecisionContext } from '../../engine/aggregate/decider';
-import { rejectBecause, transientFailure } from '../../engine/aggregate/errors';
+import type { DecisionContext } from '../../engine/aggregate';
+import { rejectBecause, transientFailure } from '../../engine/aggregate';
 
 /**
  * Card-processor style test tokens: the whole "provider" is simulated here so sagas can be driven down

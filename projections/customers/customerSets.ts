@@ -1,5 +1,5 @@
-import type { BulkItemSet } from '../../engine/bulk/bulkTask';
-import type { LogPosition, Queryable } from '../../engine/eventstore/types';
+import type { BulkItemSet } from '../../engine/bulk';
+import type { LogPosition, Queryable } from '../../engine/eventstore';
 import { customersProjection } from './customersProjection';
 
 // Bulk-task item sets over the customers read model. Each is bounded by the request's place in the log

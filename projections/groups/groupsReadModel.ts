@@ -1,4 +1,4 @@
-import type { Queryable } from '../../engine/eventstore/types';
+import type { Queryable } from '../../engine/eventstore';
 
 export interface GroupView {
   groupId: string;

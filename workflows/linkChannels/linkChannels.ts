@@ -11,8 +11,8 @@ import {
 } from '@temporalio/workflow';
 import { channelAggregate, type ChannelCreated } from '../../domain/channel/channel';
 import { groupAggregate, type GroupCreated } from '../../domain/group/group';
-import type { EventSignalOf } from '../../engine/saga/eventSignal';
-import { load } from '../../engine/saga/load';
+import type { EventSignalOf } from '../../engine/saga';
+import { load } from '../../engine/saga';
 import { dispatch } from '../kit';
 
 export const linkChannelsWorkflowType = 'linkChannels';

@@ -1,7 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { Duration } from '@temporalio/common';
 import type { ShipmentDispatched } from '../../domain/shipment/shipment';
-import type { EventSignalOf } from '../../engine/saga/eventSignal';
+import type { EventSignalOf } from '../../engine/saga';
 
 export const orderFulfillmentWorkflowType = 'orderFulfillment';
 

@@ -1,6 +1,5 @@
 import { isCancellation, CancellationScope } from '@temporalio/workflow';
-import { Compensations } from '../../engine/saga/compensations';
-import { rejectionOf, SagaStopped } from '../../engine/saga/rejection';
+import { Compensations, rejectionOf, SagaStopped } from '../../engine/saga';
 import { dispatch, stepsFor } from '../kit';
 import type { OrderFulfillmentInput, OrderFulfillmentResult } from './contract';
 import { orderSagaState, type OrderSagaState } from './progress';

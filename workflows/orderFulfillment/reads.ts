@@ -3,7 +3,7 @@ import { patched, proxyActivities, proxyLocalActivities } from '@temporalio/work
 import type { SagaReadActivities } from '../../activities/sagaReads';
 import { customerAggregate, type CustomerState } from '../../domain/customer/customer';
 import { orderAggregate, type OrderState } from '../../domain/order/order';
-import { load } from '../../engine/saga/load';
+import { load } from '../../engine/saga';
 import { orderReadsLocalPatch, orderReadsThroughLoadPatch } from '../patches';
 
 // Runs that started before the saga read through load() replay the shop's own read activities, as

@@ -1,8 +1,8 @@
 import type { Duration } from '@temporalio/common';
 import { condition, patched } from '@temporalio/workflow';
 import type { OrderState } from '../../domain/order/order';
-import type { Compensations } from '../../engine/saga/compensations';
-import { SagaStopped } from '../../engine/saga/rejection';
+import type { Compensations } from '../../engine/saga';
+import { SagaStopped } from '../../engine/saga';
 import type { stepsFor } from '../kit';
 import { shipStockOnDispatchPatch } from '../patches';
 import type { OrderSagaState } from './progress';
