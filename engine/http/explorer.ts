@@ -6,7 +6,8 @@ const prefix = '/explorer';
 /** The page's own files: HTML, a script and a style sheet, no build step. */
 const pageFiles = path.join(__dirname, 'explorer');
 
-// The page loads only its own files and talks only to this API; data never becomes markup (see explorer.js).
+// The page loads only its own files (its ES modules too: script-src 'self') and talks only to this API;
+// data never becomes markup (see explorer/explorer.js and explorer/dom.js).
 const contentSecurityPolicy = [
   "default-src 'none'",
   "script-src 'self'",
