@@ -1,6 +1,7 @@
 // @ts-check
 // Runs before `npm start` and `npm test`: installs dependencies when they are missing or stale and
 // provisions the Temporal CLI, so both commands work on a fresh clone with nothing done first.
+// It asks nothing of PostgreSQL: both commands pick a server, or start the embedded one, themselves.
 'use strict';
 
 const { spawnSync } = require('node:child_process');

@@ -9,6 +9,11 @@ export interface EmbeddedPostgresOptions {
   /** The cluster's data directory; created (initdb) when it holds none, reused when it does. */
   dataDir: string;
   port: number;
+  /**
+   * A process group of the server's own (the default): Ctrl-C in the terminal does not reach it, so the
+   * caller stops it last. False leaves it in the caller's group, for runs that may end without a stop.
+   */
+  detached?: boolean;
 }
 
 export interface EmbeddedPostgres {
@@ -71,7 +76,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 
   const serverArgs = ['-D', dataDir, '-p', String(port)];
   serverArgs.push('-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=');
-  const child = spawnToLog(binaries.postgres, serverArgs, user, logFile, { detached: true });
+  const child = spawnToLog(binaries.postgres, serverArgs, user, logFile, {
+    detached: options.detached ?? true,
+  });
   try {
     await waitUntilAccepting(port, child);
   } catch (error) {

@@ -25,7 +25,8 @@ export async function chooseDatabase(
   return answers ? { kind: 'server', url: defaultUrl } : { kind: 'embedded' };
 }
 
-function tcpAnswers(host: string, port: number, timeoutMs: number): Promise<boolean> {
+/** Whether anything accepts a TCP connection at host:port within the timeout (a refusal or silence: no). */
+export function tcpAnswers(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });
     const done = (answered: boolean) => {

@@ -26,7 +26,7 @@ export interface IntegrationHarnessOptions<Settings> {
   /** A prebuilt bundle of the application's workflows (build it once per test run). */
   workflowBundle?: WorkerOptions['workflowBundle'];
   relay?: Partial<RelayOptions<Settings>>;
-  /** Where the test database is created; DATABASE_URL's server by default. */
+  /** Where the test database is created; the run's server by default (`testDatabaseServerUrl`). */
   databaseServerUrl?: string;
   label?: string;
 }

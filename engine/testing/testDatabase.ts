@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
-import { databaseUrlFromEnv, dropDatabase, ensureDatabaseExists, openPool } from '../eventstore/database';
+import { dropDatabase, ensureDatabaseExists, openPool } from '../eventstore/database';
 import { migrate, type MigrationSet } from '../eventstore/migrate';
+import { testDatabaseServerUrl } from './testDatabaseServer';
 
 export interface TestDatabase {
   url: string;
@@ -11,10 +12,10 @@ export interface TestDatabase {
 }
 
 /**
- * A database of the test's own on the server DATABASE_URL names (or `serverUrl`, e.g. a private
- * cluster's), so runs never share data.
+ * A database of the test's own on the run's server (`testDatabaseServerUrl`: the one the global setup
+ * picked, else DATABASE_URL's) or on `serverUrl` (e.g. a private cluster's), so runs never share data.
  */
-export function testDatabaseUrl(serverUrl = databaseUrlFromEnv()): string {
+export function testDatabaseUrl(serverUrl = testDatabaseServerUrl()): string {
   const url = new URL(serverUrl);
   url.pathname = `/procession_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   return url.toString();

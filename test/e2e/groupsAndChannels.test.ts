@@ -142,7 +142,9 @@ test('a channel without a group starts nothing', async () => {
   const channel = await channelOnceItIs(channelId, 'none');
   expect(channel).toMatchObject({ groupId: null, link: { status: 'none', reason: null } });
   const [created] = await readStream(procession.pool, `channel-${channelId}`);
-  const trigger = shopApplication.triggers.find((candidate) => candidate.eventType === 'ChannelCreated')!;
+  const trigger = shopApplication.triggers.find(
+    (candidate) => candidate.name === 'channel-created-signals-channel-links',
+  )!;
   expect(await procession.relay.deliver(created!, trigger)).toBe('skipped');
   const parked = await call<{ items: unknown[] }>('GET', '/parked-events');
   expect(parked.body.items).toEqual([]);

@@ -8,7 +8,7 @@ import { readLogAfter } from '../../engine/eventstore/readLog';
 import { inTransaction } from '../../engine/eventstore/transaction';
 import { positionOf, type StoredEvent } from '../../engine/eventstore/types';
 import { createTestDatabase, type TestDatabase } from '../harness/database';
-import { startPrivateCluster, type PrivateCluster } from '../harness/privateCluster';
+import { privateClusterDescribe, startPrivateCluster, type PrivateCluster } from '../harness/privateCluster';
 import { backendPid, beginOn, finish, lastLogPosition, newEvent } from './helpers';
 
 // The readers' horizon waits only for event appends in flight: not for a writer in another database, not
@@ -150,7 +150,8 @@ test('a savepoint rolled back with the append lock in it takes the lock with it,
   }
 });
 
-describe('transaction ids with an epoch (private cluster past 10^16)', () => {
+// Needs PostgreSQL's server binaries (pg_resetwal); skipped, saying so, where there are none.
+privateClusterDescribe()('transaction ids with an epoch (private cluster past 10^16)', () => {
   // pg_locks shows 32-bit xids; the horizon matches them to the snapshot's xid8s (epoch 2,328,306 here).
   let cluster: PrivateCluster;
   let db: TestDatabase;

@@ -32,7 +32,9 @@ test("the event store's migrations create only its own tables; each read model's
 
   const readModels = shopApplication.readModelMigrations;
   const applied = await migrate(database.url, { readModels });
-  expect(applied).toEqual(['1764547200000_customers', '1764633600000_groups']);
+  // The shop's read models' migrations, each applied once; an application with more applies those too.
+  expect(applied).toEqual(expect.arrayContaining(['1764547200000_customers', '1764633600000_groups']));
+  expect(new Set(applied).size).toBe(applied.length);
   expect(await tables()).toEqual(
     expect.arrayContaining([
       'customers',

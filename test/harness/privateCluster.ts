@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -113,18 +113,47 @@ export async function startPrivateCluster(options: { nextTransactionId: bigint }
 
 /** The installed server's bin folder: pg_config's, else the newest under /usr/lib/postgresql. */
 async function serverBinaries(): Promise<string> {
-  const fromConfig = await run('pg_config', ['--bindir']).then(
-    ({ stdout }) => stdout.trim(),
-    () => undefined,
-  );
-  if (fromConfig && existsSync(path.join(fromConfig, 'initdb'))) return fromConfig;
+  const bin = installedServerBinaries();
+  if (!bin) throw new Error(missingBinaries);
+  return bin;
+}
+
+// pg_resetwal is what sets the first transaction id; the embedded PostgreSQL's npm build has no such tool.
+const neededTools = ['initdb', 'pg_ctl', 'pg_resetwal'];
+const missingBinaries =
+  'PostgreSQL server binaries (initdb, pg_ctl, pg_resetwal) not found: install postgresql ' +
+  '(the embedded PostgreSQL from npm ships no pg_resetwal)';
+
+function installedServerBinaries(): string | undefined {
+  const complete = (bin: string) => neededTools.every((tool) => existsSync(path.join(bin, tool)));
+  let fromConfig: string | undefined;
+  try {
+    fromConfig = execFileSync('pg_config', ['--bindir'], { encoding: 'utf8', stdio: 'pipe' }).trim();
+  } catch {
+    fromConfig = undefined;
+  }
+  if (fromConfig && complete(fromConfig)) return fromConfig;
   const root = '/usr/lib/postgresql';
   const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-  for (const version of versions) {
-    const bin = path.join(root, version, 'bin');
-    if (existsSync(path.join(bin, 'initdb'))) return bin;
-  }
-  throw new Error('PostgreSQL server binaries (initdb, pg_ctl, pg_resetwal) not found: install postgresql');
+  return versions.map((version) => path.join(root, version, 'bin')).find(complete);
+}
+
+/**
+ * `test`, or `test.skip` (saying why) on a machine without PostgreSQL's server binaries, such as one
+ * where `npm test` runs on the embedded PostgreSQL: the tests that need a private cluster are skipped
+ * there instead of failing, and run wherever PostgreSQL is installed.
+ */
+export function privateClusterTest(): jest.It {
+  if (installedServerBinaries()) return test;
+  console.warn(`Skipping the private-cluster tests of this file: ${missingBinaries}.`);
+  return test.skip;
+}
+
+/** `describe`, or `describe.skip` (saying why), as `privateClusterTest`. */
+export function privateClusterDescribe(): jest.Describe {
+  if (installedServerBinaries()) return describe;
+  console.warn(`Skipping the private-cluster tests of this file: ${missingBinaries}.`);
+  return describe.skip;
 }
 
 /** initdb refuses to run as root: as root, the cluster belongs to the postgres user. */
