@@ -1,4 +1,4 @@
-import { visibilityHorizon } from './horizon';
+import { visibilityHorizon, type Horizon } from './horizon';
 import { eventColumns, eventColumnsWithoutMetadata, toStoredEvent, type EventRow } from './rows';
 import type { LogPosition, Queryable, StoredEvent } from './types';
 
@@ -18,6 +18,26 @@ export async function readLogAfter(
   limit: number,
   options: { withoutMetadata?: boolean } = {},
 ): Promise<StoredEvent[]> {
+  return (await readLogBelowHorizon(db, after, limit, options)).events;
+}
+
+/** A read of the log and the horizon it stopped at. */
+export interface LogRead {
+  events: StoredEvent[];
+  /**
+   * Computed before the events were selected: an empty read with no `heldBy` saw everything committed,
+   * so whatever commits later will notify; with `heldBy`, events may wait behind that append.
+   */
+  horizon: Horizon;
+}
+
+/** readLogAfter, answering the horizon it read below too (a subscriber decides how long to sleep by it). */
+export async function readLogBelowHorizon(
+  db: Queryable,
+  after: LogPosition,
+  limit: number,
+  options: { withoutMetadata?: boolean } = {},
+): Promise<LogRead> {
   const horizon = await visibilityHorizon(db);
   const result = await db.query<EventRow>(
     `select ${options.withoutMetadata ? eventColumnsWithoutMetadata : eventColumns} from events
@@ -27,5 +47,5 @@ export async function readLogAfter(
      limit $4`,
     [after.transactionId, after.globalPosition, horizon.below, limit],
   );
-  return result.rows.map(toStoredEvent);
+  return { events: result.rows.map(toStoredEvent), horizon };
 }

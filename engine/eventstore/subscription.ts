@@ -1,8 +1,8 @@
 import type { Pool, PoolClient } from 'pg';
 import { eventsChannel } from './append';
 import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './checkpoints';
-import { visibilityHorizon, type HeldBy } from './horizon';
-import { readLogAfter } from './readLog';
+import type { HeldBy, Horizon } from './horizon';
+import { readLogBelowHorizon, type LogRead } from './readLog';
 import { inTransaction } from './transaction';
 import { comparePositions, positionOf, type LogPosition, type StoredEvent } from './types';
 
@@ -87,7 +87,7 @@ export class LogSubscription {
   async catchUp(): Promise<number> {
     let processed = 0;
     for (;;) {
-      const count = await this.processOneBatch();
+      const { count } = await this.processOneBatch();
       processed += count;
       if (count === 0) return processed;
     }
@@ -103,12 +103,13 @@ export class LogSubscription {
         try {
           while (this.running && this.lockClient && !this.listenerLost) {
             this.notified = false;
-            const count = await this.processOneBatch();
-            if (count > 0 || this.notified) continue;
-            // An append in flight may abort (no NOTIFY) while committed events wait behind it: look again soon.
-            const heldBack = await this.heldBack();
-            // A NOTIFY heard while the horizon was being checked found no sleep to wake: go on reading.
-            if (this.notified) continue;
+            const batch = await this.processOneBatch();
+            // A NOTIFY heard during the read found no sleep to wake: go on reading.
+            if (batch.count > 0 || this.notified) continue;
+            // Decided by the horizon the empty read itself stopped at, never by a later look: an append
+            // that held it and then ended without a NOTIFY (it appended nothing, or rolled back) would
+            // look like no hold at all, and the events it held back would wait out a whole poll.
+            const heldBack = this.heldBack(batch.horizon);
             await this.sleep(heldBack ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
           }
         } finally {
@@ -123,56 +124,66 @@ export class LogSubscription {
   }
 
   /** The next batch, read on another connection while the current one is applied (a full batch only). */
-  private prefetch?: { after: LogPosition; events: Promise<StoredEvent[]> };
+  private prefetch?: { after: LogPosition; read: Promise<LogRead> };
 
   private get readOptions() {
     return { withoutMetadata: this.options.withoutMetadata };
   }
 
-  private async processOneBatch(): Promise<number> {
+  /** Handles one batch; an empty one answers the horizon its read stopped at. */
+  private async processOneBatch(): Promise<{ count: number; horizon?: Horizon }> {
     const { subscriptionId, batchSize = 100 } = this.options;
     if (this.options.transactional) {
       let handled: StoredEvent[] = [];
-      const count = await inTransaction(this.pool, async (client) => {
+      const batch = await inTransaction(this.pool, async (client) => {
         const checkpoint = await loadCheckpointForUpdate(client, subscriptionId);
-        // Events below the horizon never change, so a batch read outside this transaction is the batch
-        // this transaction would read, as long as it starts at the checkpoint the row lock now holds.
-        const prefetched = this.prefetch;
-        this.prefetch = undefined;
-        const events =
-          prefetched && comparePositions(prefetched.after, checkpoint) === 0
-            ? await prefetched.events
-            : await readLogAfter(client, checkpoint, batchSize, this.readOptions);
-        if (events.length === 0) return 0;
+        const { events, horizon } = await this.readFrom(client, checkpoint, batchSize);
+        if (events.length === 0) return { count: 0, horizon };
         const last = positionOf(events[events.length - 1]!);
         // Behind by more than a batch (a rebuild, a backlog): read the next one while this one is applied.
         if (events.length === batchSize) {
-          const next = readLogAfter(this.pool, last, batchSize, this.readOptions);
+          const next = readLogBelowHorizon(this.pool, last, batchSize, this.readOptions);
           next.catch(() => {}); // a failed prefetch is read again in the next transaction
-          this.prefetch = { after: last, events: next };
+          this.prefetch = { after: last, read: next };
         }
         await this.options.handleBatch(events, client);
         await saveCheckpoint(client, subscriptionId, last);
         handled = events;
-        return events.length;
+        return { count: events.length };
       });
-      if (count > 0) this.options.onBatchDone?.(handled);
-      return count;
+      if (batch.count > 0) this.options.onBatchDone?.(handled);
+      return batch;
     }
     const checkpoint = await loadCheckpoint(this.pool, subscriptionId);
-    const events = await readLogAfter(this.pool, checkpoint, batchSize, this.readOptions);
-    if (events.length === 0) return 0;
+    const { events, horizon } = await readLogBelowHorizon(this.pool, checkpoint, batchSize, this.readOptions);
+    if (events.length === 0) return { count: 0, horizon };
     await this.options.handleBatch(events, undefined);
     await saveCheckpoint(this.pool, subscriptionId, positionOf(events[events.length - 1]!));
     this.options.onBatchDone?.(events);
-    return events.length;
+    return { count: events.length };
+  }
+
+  /**
+   * The batch after `checkpoint`: the prefetched one when it starts there and holds events (events below
+   * the horizon never change, so it is the batch this transaction would read), else a read of its own.
+   * An empty prefetch is read again: events committed since it ran may have notified before this loop
+   * began listening for the next wake-up.
+   */
+  private async readFrom(client: PoolClient, checkpoint: LogPosition, batchSize: number): Promise<LogRead> {
+    const prefetched = this.prefetch;
+    this.prefetch = undefined;
+    if (prefetched && comparePositions(prefetched.after, checkpoint) === 0) {
+      const read = await prefetched.read.catch(() => undefined);
+      if (read && read.events.length > 0) return read;
+    }
+    return readLogBelowHorizon(client, checkpoint, batchSize, this.readOptions);
   }
 
   private lastStallReport?: { transactionId: string; at: number };
 
-  /** Whether an append in flight holds the horizon back; reports it once it has lasted too long. */
-  private async heldBack(): Promise<boolean> {
-    const { heldBy } = await visibilityHorizon(this.pool);
+  /** Whether an append in flight held the horizon back; reports it once it has lasted too long. */
+  private heldBack(horizon: Horizon | undefined): boolean {
+    const heldBy = horizon?.heldBy;
     if (!heldBy) {
       this.lastStallReport = undefined;
       return false;
