@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../api/app';
@@ -12,6 +13,9 @@ import { createTestDatabase, type TestDatabase } from '../harness/database';
 import { connectTestTemporal, type TestTemporal } from '../harness/temporal';
 
 export const uiUrl = 'http://temporal-ui.test';
+
+/** An id of its own for each test, so the tests sharing a file's database do not meet. */
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
 export interface ApiRequest {
   method: 'GET' | 'POST';

@@ -1,37 +1,20 @@
+// The order routes: placing an order (and its saga to watch), reading it, conflicts, retries, validation.
 import { randomUUID } from 'node:crypto';
-import { handleCommand } from '../../engine/commands/commandHandler';
 import { readStream } from '../../engine/eventstore/readStream';
-import type { DomainCommand } from '../../domain/registry';
-import { expectRejectedWithoutWrites, send, startApiTest, uiUrl, type ApiTest } from './apiHarness';
-import { shop } from '../../domain/registry';
+import { expectRejectedWithoutWrites, send, startApiTest, uiUrl, uniqueId, type ApiTest } from './apiHarness';
+import { address, sagaSender } from './commerceHelpers';
 
 let api: ApiTest;
 
 beforeAll(async () => {
-  api = await startApiTest('api-commerce');
+  api = await startApiTest('api-orders');
 });
 
 afterAll(async () => {
   await api?.close();
 });
 
-const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-
-/** What a saga would do: the same command handler, straight from the test. */
-const sagaSends = (command: DomainCommand) =>
-  handleCommand(api.database.pool, shop, {
-    commandId: randomUUID(),
-    command,
-    metadata: { correlationId: 'test', causationId: 'test', actor: 'test' },
-  });
-
-const address = {
-  name: 'Ada',
-  line1: '1 Analytical Way',
-  city: 'London',
-  postalCode: 'N1 1AA',
-  country: 'GB',
-};
+const sagaSends = sagaSender(() => api);
 
 function orderBody(overrides: Record<string, unknown> = {}) {
   return {
@@ -45,94 +28,6 @@ function orderBody(overrides: Record<string, unknown> = {}) {
     ...overrides,
   };
 }
-
-describe('inventory', () => {
-  test('receiving stock answers the availability after the receipt', async () => {
-    const sku = uniqueId('sku');
-    const first = await api.request({
-      method: 'POST',
-      url: `/inventory/${sku}/receive`,
-      payload: { quantity: 5 },
-    });
-    expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({
-      sku,
-      onHand: 5,
-      reserved: 0,
-      available: 5,
-      version: 1,
-      position: expect.stringMatching(/^[0-9]+$/),
-    });
-    const second = await api.request({
-      method: 'POST',
-      url: `/inventory/${sku}/receive`,
-      payload: { quantity: 3 },
-    });
-    expect(second.json()).toEqual({
-      sku,
-      onHand: 8,
-      reserved: 0,
-      available: 8,
-      version: 2,
-      position: expect.stringMatching(/^[0-9]+$/),
-    });
-  });
-
-  test('GET folds the stream, reservations included', async () => {
-    const sku = uniqueId('sku');
-    await api.request({ method: 'POST', url: `/inventory/${sku}/receive`, payload: { quantity: 10 } });
-    await sagaSends({ type: 'ReserveStock', data: { sku, orderId: 'o-1', quantity: 4 } });
-    const response = await api.request({ method: 'GET', url: `/inventory/${sku}` });
-    expect(response.statusCode).toBe(200);
-    expect(response.json()).toEqual({ sku, onHand: 10, reserved: 4, available: 6, version: 2 });
-  });
-
-  test('an unknown sku is a 404', async () => {
-    const response = await api.request({ method: 'GET', url: '/inventory/never-stocked' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ error: 'InventoryNotFound', details: { sku: 'never-stocked' } });
-  });
-
-  test('a replayed receipt answers what the first one did, even after later receipts', async () => {
-    const sku = uniqueId('sku');
-    const receive = (quantity: number, key: string) =>
-      api.request({
-        method: 'POST',
-        url: `/inventory/${sku}/receive`,
-        headers: { 'idempotency-key': key },
-        payload: { quantity },
-      });
-    const first = await receive(4, `${sku}-1`);
-    await receive(6, `${sku}-2`);
-    const replay = await receive(4, `${sku}-1`);
-    expect(replay.json()).toEqual(first.json());
-    expect((await readStream(api.database.pool, `inventory-${sku}`)).length).toBe(2);
-  });
-
-  test.each([
-    [{ quantity: 0 }, 'body/quantity must be >= 1'],
-    [{ quantity: 1.5 }, 'body/quantity must be integer'],
-    [{ quantity: '3' }, 'body/quantity must be integer'],
-    [{ quantity: true }, 'body/quantity must be integer'],
-    [{ quantity: 1_000_001 }, 'body/quantity must be <= 1000000'],
-    [{}, "body must have required property 'quantity'"],
-    [{ quantity: 1, sku: 'other' }, "body must NOT have additional properties ('sku')"],
-  ])('receive rejects %j', async (payload, message) => {
-    await expectRejectedWithoutWrites(
-      api,
-      { method: 'POST', url: '/inventory/sku-x/receive', payload },
-      message,
-    );
-  });
-
-  test('a sku outside the allowed characters is a 400', async () => {
-    await expectRejectedWithoutWrites(
-      api,
-      { method: 'POST', url: '/inventory/sku%2Fslash/receive', payload: { quantity: 1 } },
-      /^params\/sku must be 1 to 100 characters/,
-    );
-  });
-});
 
 describe('orders', () => {
   test('placing an order appends OrderPlaced and answers 202 with the saga to watch', async () => {
@@ -256,59 +151,6 @@ describe('orders', () => {
       api,
       { method: 'POST', url: '/orders', payload: orderBody(overrides) },
       message,
-    );
-  });
-});
-
-describe('shipments', () => {
-  test('dispatching a scheduled shipment, then again: changed, then unchanged', async () => {
-    const orderId = uniqueId('o');
-    await sagaSends({ type: 'ScheduleShipment', data: { orderId, address } });
-    const dispatch = () => api.request({ method: 'POST', url: `/shipments/${orderId}/dispatch` });
-    const first = await dispatch();
-    expect(first.statusCode).toBe(200);
-    expect(first.json()).toEqual({
-      orderId,
-      version: 2,
-      changed: true,
-      position: expect.stringMatching(/^[0-9]+$/),
-    });
-    expect((await dispatch()).json()).toEqual({
-      orderId,
-      version: 2,
-      changed: false,
-      position: first.json().position,
-    });
-  });
-
-  test('a shipment that was never scheduled is a 404 and nothing is written', async () => {
-    const before = await api.writes();
-    const response = await api.request({ method: 'POST', url: '/shipments/no-such-order/dispatch' });
-    expect(response.statusCode).toBe(404);
-    expect(response.json()).toMatchObject({ error: 'ShipmentNotFound' });
-    expect(await api.writes()).toEqual(before);
-  });
-
-  test('a cancelled shipment cannot be dispatched: 409 with the rule that said no', async () => {
-    const orderId = uniqueId('o');
-    await sagaSends({ type: 'ScheduleShipment', data: { orderId, address } });
-    await sagaSends({ type: 'CancelShipment', data: { orderId } });
-    const before = await api.writes();
-    const response = await api.request({ method: 'POST', url: `/shipments/${orderId}/dispatch` });
-    expect(response.statusCode).toBe(409);
-    expect(response.json()).toEqual({
-      error: 'ShipmentCancelled',
-      message: `Shipment for order ${orderId} was cancelled`,
-      details: { orderId },
-    });
-    expect(await api.writes()).toEqual(before);
-  });
-
-  test('an order id outside the allowed characters is a 400', async () => {
-    await expectRejectedWithoutWrites(
-      api,
-      { method: 'POST', url: `/shipments/${'o'.repeat(101)}/dispatch` },
-      /^params\/orderId must be 1 to 100 characters/,
     );
   });
 });
