@@ -47,6 +47,14 @@ export interface LinkChannelsProgress {
 export const linkChannelsProgressQuery = defineQuery<LinkChannelsProgress>('progress');
 export const defaultLinkDeadline = '1 hour';
 
+/** What one run knows: the progress it reports, the channels waiting, the events already handled. */
+interface Run {
+  input: LinkChannelsInput;
+  progress: LinkChannelsProgress;
+  pending: Map<string, PendingChannel>;
+  seen: Set<string>;
+}
+
 /**
  * One saga per group joins two sources that know nothing of each other: it links a channel to its group
  * once both GroupCreated and the channel's ChannelCreated have happened, whichever came first. A channel
@@ -54,12 +62,51 @@ export const defaultLinkDeadline = '1 hour';
  * It ends when nothing waits; a later channel starts a new run, which reads the group from its stream.
  */
 export async function linkChannels(input: LinkChannelsInput): Promise<LinkChannelsProgress> {
-  const { groupId, correlationId } = input;
+  const run = startRun(input);
+  const { progress, pending } = run;
+  // Whichever event started this run, the group may already exist: its stream says so. (Or-ed: a
+  // GroupCreated signal may arrive while the read is in flight.)
+  if (!progress.groupKnown) {
+    const exists = (await load(groupAggregate, input.groupId)).status === 'created';
+    progress.groupKnown ||= exists;
+  }
+  for (;;) {
+    if (progress.groupKnown) await linkPending(run);
+    else await abandonOverdue(run);
+    if (pending.size === 0) {
+      await condition(allHandlersFinished);
+      // A signal may have arrived while the last step ran; it is handled before the run ends.
+      if (pending.size === 0) return progress;
+      continue;
+    }
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof linkChannels>({
+        ...input,
+        carried: {
+          groupKnown: progress.groupKnown,
+          pending: [...pending.values()],
+          seenEvents: [...run.seen],
+        },
+      });
+    }
+    const soonest = Math.min(...[...pending.values()].map((channel) => channel.deadline));
+    const known = progress.groupKnown;
+    const arrived = pending.size;
+    await condition(
+      () => progress.groupKnown !== known || pending.size !== arrived,
+      Math.max(0, soonest - Date.now()),
+    );
+  }
+}
+
+/** The run's state, carried over or fresh, with the progress query and the source-event signal handled. */
+function startRun(input: LinkChannelsInput): Run {
   const deadlineMs = msToNumber(input.linkDeadline ?? defaultLinkDeadline);
   const seen = new Set(input.carried?.seenEvents ?? []);
   const pending = new Map((input.carried?.pending ?? []).map((channel) => [channel.channelId, channel]));
   const progress: LinkChannelsProgress = {
-    groupId,
+    groupId: input.groupId,
     groupKnown: input.carried?.groupKnown ?? false,
     pending: [],
     linked: [],
@@ -76,63 +123,41 @@ export async function linkChannels(input: LinkChannelsInput): Promise<LinkChanne
       pending.set(channelId, { channelId, deadline: Date.now() + deadlineMs });
     }
   });
+  return { input, progress, pending, seen };
+}
 
-  // Whichever event started this run, the group may already exist: its stream says so. (Or-ed: a
-  // GroupCreated signal may arrive while the read is in flight.)
-  if (!progress.groupKnown) {
-    const exists = (await load(groupAggregate, groupId)).status === 'created';
-    progress.groupKnown ||= exists;
-  }
-
-  for (;;) {
-    if (progress.groupKnown) {
-      for (const { channelId } of [...pending.values()]) {
-        pending.delete(channelId);
-        // A link given up in an earlier run stays given up, even if the group turned up since.
-        if ((await load(channelAggregate, channelId)).linkAbandoned !== undefined) continue;
-        await dispatch(
-          `link:${channelId}`,
-          { type: 'LinkChannel', data: { groupId, channelId } },
-          correlationId,
-          {
-            summary: `LinkChannel ${channelId}`,
-          },
-        );
-        progress.linked.push(channelId);
-      }
-    } else {
-      for (const { channelId, deadline } of [...pending.values()]) {
-        if (deadline > Date.now()) continue;
-        pending.delete(channelId);
-        const reason = `group ${groupId} did not appear within ${input.linkDeadline ?? defaultLinkDeadline}`;
-        await dispatch(
-          `abandon:${channelId}`,
-          { type: 'AbandonChannelLink', data: { channelId, groupId, reason } },
-          correlationId,
-          { summary: `AbandonChannelLink ${channelId}` },
-        );
-        progress.abandoned.push({ channelId, reason });
-      }
-    }
-    if (pending.size === 0) {
-      await condition(allHandlersFinished);
-      // A signal may have arrived while the last step ran; it is handled before the run ends.
-      if (pending.size === 0) return progress;
-      continue;
-    }
-    if (workflowInfo().continueAsNewSuggested) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof linkChannels>({
-        ...input,
-        carried: { groupKnown: progress.groupKnown, pending: [...pending.values()], seenEvents: [...seen] },
-      });
-    }
-    const soonest = Math.min(...[...pending.values()].map((channel) => channel.deadline));
-    const known = progress.groupKnown;
-    const arrived = pending.size;
-    await condition(
-      () => progress.groupKnown !== known || pending.size !== arrived,
-      Math.max(0, soonest - Date.now()),
+/** The group exists: link every waiting channel, except one whose link was given up in an earlier run. */
+async function linkPending({ input, progress, pending }: Run): Promise<void> {
+  const { groupId, correlationId } = input;
+  for (const { channelId } of [...pending.values()]) {
+    pending.delete(channelId);
+    // A link given up in an earlier run stays given up, even if the group turned up since.
+    if ((await load(channelAggregate, channelId)).linkAbandoned !== undefined) continue;
+    await dispatch(
+      `link:${channelId}`,
+      { type: 'LinkChannel', data: { groupId, channelId } },
+      correlationId,
+      {
+        summary: `LinkChannel ${channelId}`,
+      },
     );
+    progress.linked.push(channelId);
+  }
+}
+
+/** The group is still unknown: give up the link of every channel past its deadline, saying why. */
+async function abandonOverdue({ input, progress, pending }: Run): Promise<void> {
+  const { groupId, correlationId } = input;
+  for (const { channelId, deadline } of [...pending.values()]) {
+    if (deadline > Date.now()) continue;
+    pending.delete(channelId);
+    const reason = `group ${groupId} did not appear within ${input.linkDeadline ?? defaultLinkDeadline}`;
+    await dispatch(
+      `abandon:${channelId}`,
+      { type: 'AbandonChannelLink', data: { channelId, groupId, reason } },
+      correlationId,
+      { summary: `AbandonChannelLink ${channelId}` },
+    );
+    progress.abandoned.push({ channelId, reason });
   }
 }
