@@ -22,6 +22,12 @@ test('listed, the same sagas start', () => {
   ]);
 });
 
+test('a file beside the workflows module that defines no saga is never loaded (a script would run)', () => {
+  // forgottenSaga/script.ts throws when loaded; the listed application starts all the same.
+  const complete = { ...forgottenSagaWorkflows, ...require('../fixtures/forgottenSaga/forgotten/saga') };
+  expect(() => withWorkflows(complete, require.resolve('../fixtures/forgottenSaga'))).not.toThrow();
+});
+
 test("the shop's own list is complete", () => {
   expect(shopApplication.sagas.map((saga) => saga.workflowType)).toContain('linkChannels');
 });
