@@ -10,6 +10,11 @@ export interface CommandEnvelope<Command extends Message = Message> {
   metadata: CommandMetadata;
   /** Delivery attempt (Temporal's attempt number for activities); 1 when absent. */
   attempt?: number;
+  /**
+   * The W3C traceparent of the span that sent it, for its events' metadata. Taken when the command is
+   * sent: a grouped command is decided in another command's async context. Absent: the active span's.
+   */
+  traceparent?: string;
 }
 
 /** What a command did; a repeat returns the first one with `duplicate: true`. */

@@ -148,7 +148,7 @@ export function toNewEvent(event: { type: string; data: unknown }, envelope: Com
     commandId: envelope.commandId,
     commandType: envelope.command.type,
   };
-  const traceparent = activeTraceparent();
+  const traceparent = envelope.traceparent ?? activeTraceparent();
   if (traceparent) metadata.traceparent = traceparent;
   return { type: event.type, data: event.data, metadata };
 }

@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import type { Message } from '../aggregate/decider';
 import type { CommandEnvelope, CommandResult } from '../commands/commandEnvelope';
-import { handleCommand } from '../commands/commandHandler';
+import { commandGroupsFor } from '../commands/commandGroups';
 import { previewCommand } from '../commands/commandPreview';
 import { Answered } from './answered';
 import type { ApiDependencies } from './dependencies';
@@ -84,7 +84,7 @@ export function markReplay(response: FastifyReply, result: Pick<CommandResult, '
 }
 
 /**
- * The one way a route sends its command: through the command handler, with the request's id, key and
+ * The one way a route sends its command: through the process's command groups (group commit), with the request's id, key and
  * correlation, and a replayed answer marked as such. An application instantiates it with its command
  * union (`sendCommand<ShopCommand>`), so a route's command is checked where it is built.
  */
@@ -99,7 +99,9 @@ export async function sendCommand<Command extends Message = Message>(
     const preview = await previewCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
     throw new Answered(200, { dryRun: true, ...preview });
   }
-  const result = await handleCommand(deps.pool, deps.application.registry, envelopeFor(request, command));
+  const result = await commandGroupsFor(deps.pool, deps.application.registry).send(
+    envelopeFor(request, command),
+  );
   markReplay(response, result);
   return result;
 }
