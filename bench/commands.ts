@@ -82,6 +82,7 @@ export async function commandFigures(
       DEMO: 'off',
     },
     port,
+    context.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${context.profileDir}`] : [],
   );
   await api.start();
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });

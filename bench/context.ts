@@ -57,6 +57,8 @@ export interface BenchContext {
   /** The bench workflows, bundled once for every worker the bench starts. */
   bundle: { code: string };
   quick: boolean;
+  /** `--profile <dir>`: the API process of the commands figure writes its CPU profile there. */
+  profileDir?: string;
 }
 
 export async function benchProcession(

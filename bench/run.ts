@@ -1,15 +1,15 @@
 // `npm run bench`: Procession's figures, each beside a baseline doing the same work in the same run on
 // the same machine, printed as ratios. `-- --quick` runs tiny sizes (CI keeps it from rotting; no figure
-// is asserted); `-- --size 1000000` sets the bulk sizes; `-- --only bulk,orders` runs some figures.
+// is asserted); `-- --size 1000000` sets the bulk sizes; `-- --only bulk,contention,orders` runs some figures.
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { installTemporalRuntime } from '../engine/temporal/runtime';
 import { benchDevServer, type BenchContext } from './context';
-import { bulkRows, commandRows, orderRows, rebuildRows, relayRows } from './rows';
+import { bulkBesideOrdersRows, bulkRows, commandRows, orderRows, rebuildRows, relayRows } from './rows';
 import { printTable, type Row } from './table';
 
-const figureNames = ['bulk', 'orders', 'relay', 'commands', 'rebuild'] as const;
+const figureNames = ['bulk', 'contention', 'orders', 'relay', 'commands', 'rebuild'] as const;
 
 async function main() {
   const { values } = parseArgs({
@@ -17,6 +17,7 @@ async function main() {
       quick: { type: 'boolean', default: false },
       size: { type: 'string', multiple: true },
       only: { type: 'string' },
+      profile: { type: 'string' },
     },
   });
   const quick = values.quick!;
@@ -30,11 +31,12 @@ async function main() {
     benchDevServer(),
     bundleWorkflowCode({ workflowsPath: require.resolve('./benchWorkflows'), logger: quietLogger }),
   ]);
-  const context: BenchContext = { server, bundle, quick };
+  const context: BenchContext = { server, bundle, quick, profileDir: values.profile };
   const rows: Row[] = [];
   const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const figures: Record<(typeof figureNames)[number], () => Promise<Row[]>> = {
     bulk: () => bulkRows(context, bulkSizes, say),
+    contention: () => bulkBesideOrdersRows(context, say),
     orders: () => orderRows(context, say),
     relay: () => relayRows(context, say),
     commands: () => commandRows(context, say),

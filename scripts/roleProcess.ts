@@ -20,6 +20,8 @@ export class RoleProcess {
     readonly name: string,
     private readonly env: Record<string, string>,
     port?: number,
+    /** Node's own flags for the process (the bench's `--cpu-prof`). */
+    private readonly nodeArgs: readonly string[] = [],
   ) {
     this.port = port;
   }
@@ -39,7 +41,7 @@ export class RoleProcess {
   /** Starts the process and resolves once it says its roles run. */
   async start(): Promise<void> {
     this.startedAt = Date.now();
-    const child = spawn(process.execPath, ['--import', 'tsx', 'worker/main.ts'], {
+    const child = spawn(process.execPath, [...this.nodeArgs, '--import', 'tsx', 'worker/main.ts'], {
       cwd: root,
       env: { ...process.env, ...this.env, ...(this.port ? { PORT: String(this.port) } : {}) },
       stdio: ['ignore', 'pipe', 'pipe'],
