@@ -4,7 +4,7 @@ import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './check
 import type { HeldBy, Horizon } from './horizon';
 import { readLogBelowHorizon, type LogRead } from './readLog';
 import { inTransaction } from './transaction';
-import { comparePositions, positionOf, type LogPosition, type StoredEvent } from './types';
+import { comparePositions, type LogPosition, type StoredEvent } from './types';
 
 export interface SubscriptionOptions {
   /** Names the checkpoint and the advisory lock: one active reader per id. */
@@ -21,6 +21,11 @@ export interface SubscriptionOptions {
   batchSize?: number;
   /** Read events without their metadata (`metadata` is then null): for handlers that do not look at it. */
   withoutMetadata?: boolean;
+  /**
+   * Deliver only events of these types (a relay: its triggers' types). The others are passed over by place
+   * and type, many at a time, and the checkpoint moves past them all the same.
+   */
+  eventTypes?: readonly string[];
   /** Polling interval: the fallback when a NOTIFY is missed. */
   pollIntervalMs?: number;
   onError?(error: unknown): void;
@@ -87,9 +92,9 @@ export class LogSubscription {
   async catchUp(): Promise<number> {
     let processed = 0;
     for (;;) {
-      const { count } = await this.processOneBatch();
+      const { count, moved } = await this.processOneBatch();
       processed += count;
-      if (count === 0) return processed;
+      if (!moved) return processed;
     }
   }
 
@@ -105,7 +110,7 @@ export class LogSubscription {
             this.notified = false;
             const batch = await this.processOneBatch();
             // A NOTIFY heard during the read found no sleep to wake: go on reading.
-            if (batch.count > 0 || this.notified) continue;
+            if (batch.moved || this.notified) continue;
             // Decided by the horizon the empty read itself stopped at, never by a later look: an append
             // that held it and then ended without a NOTIFY (it appended nothing, or rolled back) would
             // look like no hold at all, and the events it held back would wait out a whole poll.
@@ -127,44 +132,43 @@ export class LogSubscription {
   private prefetch?: { after: LogPosition; read: Promise<LogRead> };
 
   private get readOptions() {
-    return { withoutMetadata: this.options.withoutMetadata };
+    return { withoutMetadata: this.options.withoutMetadata, eventTypes: this.options.eventTypes };
   }
 
   /** Handles one batch; an empty one answers the horizon its read stopped at. */
-  private async processOneBatch(): Promise<{ count: number; horizon?: Horizon }> {
+  private async processOneBatch(): Promise<{ count: number; moved?: boolean; horizon?: Horizon }> {
     const { subscriptionId, batchSize = 100 } = this.options;
     if (this.options.transactional) {
       let handled: StoredEvent[] = [];
       const batch = await inTransaction(this.pool, async (client) => {
         const checkpoint = await loadCheckpointForUpdate(client, subscriptionId);
-        const { events, horizon } = await this.readFrom(client, checkpoint, batchSize);
-        if (events.length === 0) return { count: 0, horizon };
-        const last = positionOf(events[events.length - 1]!);
+        const { events, horizon, readThrough: last } = await this.readFrom(client, checkpoint, batchSize);
+        if (!last) return { count: 0, horizon };
         // Behind by more than a batch (a rebuild, a backlog): read the next one while this one is applied.
         if (events.length === batchSize) {
           const next = readLogBelowHorizon(this.pool, last, batchSize, this.readOptions);
           next.catch(() => {}); // a failed prefetch is read again in the next transaction
           this.prefetch = { after: last, read: next };
         }
-        await this.options.handleBatch(events, client);
+        if (events.length > 0) await this.options.handleBatch(events, client);
         await saveCheckpoint(client, subscriptionId, last);
         handled = events;
-        return { count: events.length };
+        return { count: events.length, moved: true };
       });
       if (batch.count > 0) this.options.onBatchDone?.(handled);
       return batch;
     }
     const checkpoint = await loadCheckpoint(this.pool, subscriptionId);
-    const { events, horizon } = await readLogBelowHorizon(this.pool, checkpoint, batchSize, this.readOptions);
-    if (events.length === 0) return { count: 0, horizon };
-    await this.options.handleBatch(events, undefined);
-    await saveCheckpoint(this.pool, subscriptionId, positionOf(events[events.length - 1]!));
-    this.options.onBatchDone?.(events);
-    return { count: events.length };
+    const read = await readLogBelowHorizon(this.pool, checkpoint, batchSize, this.readOptions);
+    if (!read.readThrough) return { count: 0, horizon: read.horizon };
+    if (read.events.length > 0) await this.options.handleBatch(read.events, undefined);
+    await saveCheckpoint(this.pool, subscriptionId, read.readThrough);
+    if (read.events.length > 0) this.options.onBatchDone?.(read.events);
+    return { count: read.events.length, moved: true };
   }
 
   /**
-   * The batch after `checkpoint`: the prefetched one when it starts there and holds events (events below
+   * The batch after `checkpoint`: the prefetched one when it starts there and read something (events below
    * the horizon never change, so it is the batch this transaction would read), else a read of its own.
    * An empty prefetch is read again: events committed since it ran may have notified before this loop
    * began listening for the next wake-up.
@@ -174,7 +178,7 @@ export class LogSubscription {
     this.prefetch = undefined;
     if (prefetched && comparePositions(prefetched.after, checkpoint) === 0) {
       const read = await prefetched.read.catch(() => undefined);
-      if (read && read.events.length > 0) return read;
+      if (read?.readThrough) return read;
     }
     return readLogBelowHorizon(client, checkpoint, batchSize, this.readOptions);
   }

@@ -75,6 +75,8 @@ export class Relay<Settings = unknown> {
       subscriptionId: this.subscriptionId,
       transactional: false,
       batchSize: options.batchSize ?? 100,
+      // Only what some trigger wants: a bulk task's thousands of other events are passed over by index.
+      eventTypes: [...new Set(options.triggers.map((trigger) => trigger.eventType))],
       pollIntervalMs: options.pollIntervalMs,
       handleBatch: (events) => this.deliverBatch(events),
       onError: (error) =>
