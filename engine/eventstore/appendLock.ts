@@ -3,7 +3,8 @@
  * transaction appending events holds from before it has a transaction id until it ends (migrations
  * 1764720000000_append-lock.sql and 1764892800000_append-lock-before-id.sql enforce it). Shared, so appenders never wait for each
  * other; it exists only so readers can see which transactions may still add events (./horizon.ts).
- * Key space: 1 is the per-stream writer locks, the one-key form is the subscriptions'.
+ * Key space: 1 is the per-stream writer locks, 3 the migrations' (./migrate.ts), the one-key form is the
+ * subscriptions'.
  */
 export const appendLockKeys = { classid: 2, objid: 0 } as const;
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { Client } from 'pg';
 import { runner } from 'node-pg-migrate';
 import { connectionConfig } from './database';
 
@@ -23,6 +24,23 @@ export interface MigrateOptions {
  * and ordered on their own, with no knowledge of the event store's or of each other's.
  */
 export async function migrate(databaseUrl: string, options: MigrateOptions = {}): Promise<string[]> {
+  // node-pg-migrate refuses to run beside another run ("Another migration is already running"), so
+  // processes started together (two APIs, a worker and a relay) would fail at start. They queue here
+  // instead; each later one finds nothing left to apply.
+  const lock = new Client(connectionConfig(databaseUrl));
+  await lock.connect();
+  try {
+    await lock.query('select pg_advisory_lock($1, $2)', [migrationLockKeys.classid, migrationLockKeys.objid]);
+    return await migrateAlone(databaseUrl, options);
+  } finally {
+    await lock.end(); // a session lock: ending the session releases it
+  }
+}
+
+/** Session advisory lock (two-key form, keys 3 and 0) one migrating process holds at a time. */
+export const migrationLockKeys = { classid: 3, objid: 0 } as const;
+
+async function migrateAlone(databaseUrl: string, options: MigrateOptions): Promise<string[]> {
   const log = options.log ?? (() => {});
   const sets = [{ table: 'pgmigrations', dir: migrationsDir }];
   for (const set of options.readModels ?? []) {

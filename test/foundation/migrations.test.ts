@@ -82,3 +82,19 @@ test('a database whose customers table the event log used to create gets the new
     await old.drop();
   }
 });
+
+test('processes started together migrate one after another: each succeeds, every migration runs once', async () => {
+  const fresh = await createTestDatabase({ migrated: false });
+  try {
+    const readModels = shopApplication.readModelMigrations;
+    // As two APIs, a worker and a relay started at once would: without the queue, all but one failed
+    // with node-pg-migrate's "Another migration is already running".
+    const runs = await Promise.all(Array.from({ length: 6 }, () => migrate(fresh.url, { readModels })));
+    const applied = runs.flat();
+    expect(applied).toEqual(expect.arrayContaining(['1764547200000_customers', '1764633600000_groups']));
+    expect(new Set(applied).size).toBe(applied.length);
+    expect(runs.filter((run) => run.length > 0)).toHaveLength(1);
+  } finally {
+    await fresh.drop();
+  }
+});
