@@ -3,6 +3,7 @@ import type { Pool } from 'pg';
 import type { DomainCommand } from '../domain/registry';
 import { customersProjection } from '../projections/customers/customersProjection';
 import { benchProcession, type BenchContext } from './context';
+import { splitProcession } from './splitProcession';
 import { orderCommand, registerCommands, send, sendBatches, untilReached } from './seed';
 import { median, seconds } from './stats';
 
@@ -91,9 +92,16 @@ async function runBulk(pool: Pool, size: number, request: DomainCommand): Promis
   }
 }
 
+async function inOneProcess(context: BenchContext) {
+  const procession = await benchProcession(context, 'bulk_orders', ['worker', 'relay', 'projections'], {
+    dispatchDeadline: '10 minutes',
+  });
+  return { pool: procession.running.pool, drop: procession.drop };
+}
+
 /**
  * What a bulk task does to everyone else. In one Procession (worker, relay and projections in one process,
- * as `npm start` runs them): orders placed at a steady rate while nothing else runs, then a
+ * as `npm start` runs them; with `--split`, each in a process of its own, as deployed): orders placed at a steady rate while nothing else runs, then a
  * disable-all over `size` customers alone, then an enable of the same customers (the same number of
  * commands, each appending one event) while orders are placed at the same rate. The orders' latency during
  * the bulk is held against the quiet one, the bulk's rate beside orders against its rate alone.
@@ -103,10 +111,12 @@ export async function bulkBesideOrdersFigures(
   size: number,
   ordersPerSecond = 20,
 ): Promise<BulkBesideOrdersFigures> {
-  const procession = await benchProcession(context, 'bulk_orders', ['worker', 'relay', 'projections'], {
-    dispatchDeadline: '10 minutes',
-  });
-  const { pool } = procession.running;
+  const procession = context.split
+    ? await splitProcession(context, 'bulk_orders', ['worker', 'relay', 'projections'], {
+        ORDER_DISPATCH_DEADLINE: '10 minutes',
+      })
+    : await inOneProcess(context);
+  const { pool } = procession;
   try {
     const last = await sendBatches(pool, registerCommands(`c${randomUUID().slice(0, 6)}`, size));
     await untilReached(pool, customersProjection.subscriptionId, last);

@@ -57,6 +57,8 @@ export interface BenchContext {
   /** The bench workflows, bundled once for every worker the bench starts. */
   bundle: { code: string };
   quick: boolean;
+  /** `--split`: figures that can run Procession's roles as processes of their own do so. */
+  split?: boolean;
   /** `--profile <dir>`: the API process of the commands figure writes its CPU profile there. */
   profileDir?: string;
 }

@@ -130,14 +130,14 @@ export async function bulkBesideOrdersRows(context: BenchContext, say: Say): Pro
   const rateRatio = figures.bulkBesideOrdersPerSecond / figures.bulkAlonePerSecond;
   return [
     {
-      figure: `order saga while a bulk task of ${size.toLocaleString('en')} runs, OrderPlaced → awaiting dispatch, p50 / worst of ${busy.orders} (${figures.ordersPerSecond} orders/s)`,
+      figure: `order saga while a bulk task of ${size.toLocaleString('en')} runs${context.split ? ' (roles in processes of their own)' : ''}, OrderPlaced → awaiting dispatch, p50 / worst of ${busy.orders} (${figures.ordersPerSecond} orders/s)`,
       value: ms(busy),
       baseline: `${ms(quiet)} the same orders, quiet (${quiet.orders})`,
       ratio: busy.p50 / quiet.p50,
       target: `p50 ≤ ×1.5, worst ≤ ×3 (here ×${(busy.worst / quiet.worst).toFixed(1)}): ${latencyMet ? 'met' : 'not met'}`,
     },
     {
-      figure: `bulk task of ${size.toLocaleString('en')} with orders flowing, request → completed`,
+      figure: `bulk task of ${size.toLocaleString('en')} with orders flowing${context.split ? ' (split)' : ''}, request → completed`,
       value: `${Math.round(figures.bulkBesideOrdersPerSecond).toLocaleString('en')} /s`,
       baseline: `${Math.round(figures.bulkAlonePerSecond).toLocaleString('en')} /s the bulk alone`,
       ratio: rateRatio,

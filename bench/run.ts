@@ -18,6 +18,7 @@ async function main() {
       size: { type: 'string', multiple: true },
       only: { type: 'string' },
       profile: { type: 'string' },
+      split: { type: 'boolean', default: false },
     },
   });
   const quick = values.quick!;
@@ -31,7 +32,7 @@ async function main() {
     benchDevServer(),
     bundleWorkflowCode({ workflowsPath: require.resolve('./benchWorkflows'), logger: quietLogger }),
   ]);
-  const context: BenchContext = { server, bundle, quick, profileDir: values.profile };
+  const context: BenchContext = { server, bundle, quick, profileDir: values.profile, split: values.split };
   const rows: Row[] = [];
   const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
   const figures: Record<(typeof figureNames)[number], () => Promise<Row[]>> = {
@@ -55,7 +56,7 @@ async function main() {
       .loadavg()
       .map((value) => value.toFixed(2))
       .join(' ')}`,
-    command: `npm run bench${quick ? ' -- --quick' : ''}`,
+    command: `npm run bench${quick || values.split ? ' --' : ''}${quick ? ' --quick' : ''}${values.split ? ' --split' : ''}`,
   });
 }
 
