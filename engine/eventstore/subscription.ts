@@ -3,6 +3,7 @@ import { eventsChannel } from './append';
 import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './checkpoints';
 import type { HeldBy, Horizon } from './horizon';
 import { readLogBelowHorizon, type LogRead } from './readLog';
+import { StallReports } from './stallReports';
 import { inTransaction } from './transaction';
 import { comparePositions, type LogPosition, type StoredEvent } from './types';
 
@@ -39,8 +40,6 @@ export interface SubscriptionOptions {
   stallWarningMs?: number;
 }
 
-const stallRepeatMs = 30_000;
-
 /**
  * Reads the log after its checkpoint and hands batches to a handler, waking on NOTIFY and polling as a
  * fallback. A session advisory lock makes it the only active reader of its subscription; another
@@ -67,10 +66,14 @@ export class LogSubscription {
     this.wake?.();
   };
 
+  private readonly stalls: StallReports;
+
   constructor(
     private readonly pool: Pool,
     private readonly options: SubscriptionOptions,
-  ) {}
+  ) {
+    this.stalls = new StallReports(options.stallWarningMs ?? 5_000, options.onStall);
+  }
 
   get isActive(): boolean {
     return this.active;
@@ -114,7 +117,7 @@ export class LogSubscription {
             // Decided by the horizon the empty read itself stopped at, never by a later look: an append
             // that held it and then ended without a NOTIFY (it appended nothing, or rolled back) would
             // look like no hold at all, and the events it held back would wait out a whole poll.
-            const heldBack = this.heldBack(batch.horizon);
+            const heldBack = this.stalls.heldBack(batch.horizon);
             await this.sleep(heldBack ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
           }
         } finally {
@@ -181,25 +184,6 @@ export class LogSubscription {
       if (read?.readThrough) return read;
     }
     return readLogBelowHorizon(client, checkpoint, batchSize, this.readOptions);
-  }
-
-  private lastStallReport?: { transactionId: string; at: number };
-
-  /** Whether an append in flight held the horizon back; reports it once it has lasted too long. */
-  private heldBack(horizon: Horizon | undefined): boolean {
-    const heldBy = horizon?.heldBy;
-    if (!heldBy) {
-      this.lastStallReport = undefined;
-      return false;
-    }
-    const threshold = this.options.stallWarningMs ?? 5_000;
-    const last = this.lastStallReport;
-    const due = !last || last.transactionId !== heldBy.transactionId || Date.now() - last.at >= stallRepeatMs;
-    if (heldBy.ageMs !== null && heldBy.ageMs >= threshold && due) {
-      this.lastStallReport = { transactionId: heldBy.transactionId, at: Date.now() };
-      this.options.onStall?.(heldBy);
-    }
-    return true;
   }
 
   private async acquireLock(pollIntervalMs: number): Promise<void> {

@@ -4,11 +4,11 @@ import { markReplayed, parkEvent, pendingReplays, recordIgnoredDelivery } from '
 import { readEventById } from '../eventstore/readEvent';
 import { LogSubscription } from '../eventstore/subscription';
 import { loadCheckpoint } from '../eventstore/checkpoints';
-import { readCommittedRange } from '../eventstore/readCommittedRange';
-import type { LogPosition, StoredEvent } from '../eventstore/types';
+import type { StoredEvent } from '../eventstore/types';
 import { countDelivery, observeRelayLag } from '../metrics/relayMetrics';
 import { inDeliverySpan } from './deliverySpan';
 import { groupInOrder, runLanes } from './lanes';
+import { rescanRange, type RescanReport } from './rescan';
 import { describeFailure, isUnavailable, startOrSignal } from './sagaStart';
 import { triggerEventOf, type SagaDelivery, type Trigger } from './trigger';
 
@@ -35,23 +35,12 @@ export interface RelayOptions<Settings = unknown> {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
+export type { RescanReport } from './rescan';
+
 export const stallMessage = 'an event append held open holds the readers back (pid, transaction, age in ms)';
 
 /** `skipped`: the trigger's `when` left this event alone. */
 export type DeliveryOutcome = 'delivered' | 'ignored' | 'parked' | 'skipped';
-
-export interface RescanReport {
-  /** Where the rescan stopped: the relay's checkpoint when it began. Later events are the live relay's. */
-  upTo: LogPosition;
-  events: number;
-  /** Started, found running (USE_EXISTING), or signalled; sagas drop an event id they have seen. */
-  delivered: number;
-  /** The saga had finished: never re-run. */
-  alreadyFinished: number;
-  parked: number;
-  /** Events a trigger's `when` leaves alone. */
-  skipped: number;
-}
 
 /**
  * Reads the event log after its checkpoint and turns events into saga starts and signals through the application's triggers (engine/saga/defineSaga.ts).
@@ -120,24 +109,10 @@ export class Relay<Settings = unknown> {
    */
   async rescan(from: string, onProgress?: (report: RescanReport) => void): Promise<RescanReport> {
     const upTo = await loadCheckpoint(this.pool, this.subscriptionId);
-    const report: RescanReport = { upTo, events: 0, delivered: 0, alreadyFinished: 0, parked: 0, skipped: 0 };
-    for (let after: string | undefined; ;) {
-      const events = await readCommittedRange(this.pool, { from, after, upTo }, 200);
-      if (events.length === 0) return report;
-      for (const event of events) {
-        for (const trigger of this.triggersFor(event.type)) {
-          const outcome = await this.deliver(event, trigger, { recordIgnored: false, rescan: true });
-          if (outcome === 'ignored') report.alreadyFinished++;
-          else report[outcome]++;
-        }
-        report.events++;
-      }
-      after = events[events.length - 1]!.globalPosition;
-      onProgress?.(report);
-    }
+    return rescanRange(this.pool, this, from, upTo, onProgress);
   }
 
-  private triggersFor(eventType: string): Trigger<Settings>[] {
+  triggersFor(eventType: string): Trigger<Settings>[] {
     return this.options.triggers.filter((trigger) => trigger.eventType === eventType);
   }
 
