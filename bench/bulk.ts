@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { bulkTaskWorkflowId } from '../engine/bulk/contract';
 import { customersProjection } from '../projections/customers/customersProjection';
 import { benchProcession, freshDatabase, type BenchContext } from './context';
-import { registerCommands, send, sendBatches, untilReached } from './seed';
+import { registerCommands, send, sendBatches, untilBulkCompleted, untilReached } from './seed';
 import { seconds } from './stats';
 import { describeProfile, historyProfile } from './historyProfile';
 
@@ -95,14 +95,7 @@ export async function bulkFigures(context: BenchContext, size: number): Promise<
       type: 'RequestBulkTask',
       data: { bulkId, task: 'disable-all-customers', params: { reason: 'bench' } },
     });
-    for (;;) {
-      const done = await pool.query(
-        `select 1 from events where stream_id = $1 and event_type = 'BulkTaskCompleted'`,
-        [`bulk-${bulkId}`],
-      );
-      if (done.rowCount) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await untilBulkCompleted(pool, bulkId);
     const perSecond = size / seconds(started);
     clearInterval(sampler);
     global.gc?.();

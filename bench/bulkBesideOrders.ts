@@ -4,7 +4,7 @@ import type { DomainCommand } from '../domain/registry';
 import { customersProjection } from '../projections/customers/customersProjection';
 import { benchProcession, type BenchContext } from './context';
 import { splitProcession } from './splitProcession';
-import { orderCommand, registerCommands, send, sendBatches, untilReached } from './seed';
+import { orderCommand, registerCommands, send, sendBatches, untilBulkCompleted, untilReached } from './seed';
 import { median, seconds } from './stats';
 
 export interface OrderLatencies {
@@ -82,14 +82,8 @@ async function runBulk(pool: Pool, size: number, request: DomainCommand): Promis
   const started = performance.now();
   await send(pool, request);
   const bulkId = (request.data as { bulkId: string }).bulkId;
-  for (;;) {
-    const done = await pool.query(
-      `select 1 from events where stream_id = $1 and event_type = 'BulkTaskCompleted'`,
-      [`bulk-${bulkId}`],
-    );
-    if (done.rowCount) return size / seconds(started);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await untilBulkCompleted(pool, bulkId);
+  return size / seconds(started);
 }
 
 async function inOneProcess(context: BenchContext) {

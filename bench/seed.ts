@@ -54,3 +54,15 @@ export const orderCommand = (orderId: string, customerId: string, sku: string): 
     shippingAddress: { name: 'Bench', line1: '1 Bench Rd', city: 'Leeds', postalCode: 'LS1', country: 'GB' },
   },
 });
+
+/** Waits until a bulk task's completion is in the log. */
+export async function untilBulkCompleted(pool: Pool, bulkId: string): Promise<void> {
+  for (;;) {
+    const done = await pool.query(
+      `select 1 from events where stream_id = $1 and event_type = 'BulkTaskCompleted'`,
+      [`bulk-${bulkId}`],
+    );
+    if (done.rowCount) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

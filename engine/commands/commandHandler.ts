@@ -10,7 +10,7 @@ import {
   type CommandEnvelope,
   type CommandResult,
 } from './commandEnvelope';
-import { beginAndRead, writeAndCommit } from '../eventstore/commandStatements';
+import { beginAndRead, writeAndCommit, type CommandWrite } from '../eventstore/commandStatements';
 import {
   commandLabel,
   countAppended,
@@ -20,7 +20,7 @@ import {
 } from '../metrics/commandMetrics';
 import { notifierFor } from '../eventstore/notifier';
 import { activeTraceparent } from '../telemetry/traceparent';
-import type { EventMetadata } from '../eventstore/types';
+import type { EventMetadata, StoredEvent } from '../eventstore/types';
 
 export interface CommandHandlerOptions {
   /** How many times a concurrency conflict is answered by reloading and deciding again. */
@@ -78,25 +78,15 @@ async function decideAndAppend(
         if (previous.requestHash !== hash) throw new IdempotencyKeyReusedError(envelope.commandId);
         return { ...previous.result, duplicate: true };
       }
-      const events = decideOn(aggregate, history, envelope, options).map((event) =>
-        toNewEvent(event, envelope),
+      const write = commandWrite(
+        envelope,
+        streamId,
+        hash,
+        history,
+        decideOn(aggregate, history, envelope, options),
       );
-      const result = {
-        streamId,
-        version: history.length + events.length,
-        changed: events.length > 0,
-        eventIds: events.map((event) => event.metadata.eventId),
-      };
-      const position = await writeAndCommit(client, {
-        streamId,
-        expectedVersion: history.length,
-        events,
-        commandId: envelope.commandId,
-        commandType: envelope.command.type,
-        requestHash: hash,
-        result,
-        lastPosition: history.at(-1)?.globalPosition ?? null,
-      });
+      const { events, result } = write;
+      const position = await writeAndCommit(client, write);
       open = false;
       client.release();
       if (events.length > 0) notifierFor(pool).committed();
@@ -128,8 +118,34 @@ export function decideOn(
   }) as Message[];
 }
 
+/** What a decided command writes: its events after the stream as read, and the result it records. */
+export function commandWrite(
+  envelope: CommandEnvelope,
+  streamId: string,
+  requestHash: string,
+  history: readonly StoredEvent[],
+  decided: readonly Message[],
+): CommandWrite {
+  const events = decided.map((event) => toNewEvent(event, envelope));
+  return {
+    streamId,
+    expectedVersion: history.length,
+    events,
+    commandId: envelope.commandId,
+    commandType: envelope.command.type,
+    requestHash,
+    result: {
+      streamId,
+      version: history.length + events.length,
+      changed: events.length > 0,
+      eventIds: events.map((event) => event.metadata.eventId),
+    },
+    lastPosition: history.at(-1)?.globalPosition ?? null,
+  };
+}
+
 /** Rolls back and releases; a connection that cannot even roll back is dropped from the pool. */
-async function rollback(client: PoolClient, cause: unknown): Promise<void> {
+export async function rollback(client: PoolClient, cause: unknown): Promise<void> {
   const broken = await client.query('rollback').then(
     () => undefined,
     (error: Error) => error,

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { isDomainError, type DomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
 import { beginAndReadGroup, writeAndCommitGroup } from '../eventstore/commandGroupStatements';
@@ -11,7 +11,7 @@ import {
   type CommandEnvelope,
   type CommandResult,
 } from './commandEnvelope';
-import { decideOn, toNewEvent } from './commandHandler';
+import { commandWrite, decideOn, rollback } from './commandHandler';
 
 /** What the group's transaction made of a command; `alone`: it must be handled on its own. */
 export type GroupOutcome =
@@ -40,7 +40,6 @@ export async function handleCommandGroup(
   const outcomes = new Map<string, GroupOutcome>();
   const client = await pool.connect();
   let open = true;
-  let released = false;
   try {
     const streamIds = envelopes.map((envelope) => registry.streamIdFor(envelope.command));
     const reads = await beginAndReadGroup(
@@ -50,8 +49,9 @@ export async function handleCommandGroup(
     );
     const planned = plan(registry, envelopes, reads, outcomes);
     if (planned.length === 0) {
-      open = false;
       await client.query('rollback');
+      open = false;
+      client.release();
       return outcomes;
     }
     const positions = await writeAndCommitGroup(
@@ -59,6 +59,7 @@ export async function handleCommandGroup(
       planned.map((item) => item.write),
     );
     open = false;
+    client.release();
     const appendedTypes = planned.flatMap((item) => item.write.events.map((event) => event.type));
     if (appendedTypes.length > 0) notifierFor(pool).committed();
     countAppended(appendedTypes);
@@ -69,14 +70,11 @@ export async function handleCommandGroup(
       });
     return outcomes;
   } catch (error) {
-    released = true;
-    client.release(open ? await rollback(client, error) : undefined);
+    if (open) await rollback(client, error);
     // What the reads answered stands (a duplicate or a rejection writes nothing); the rest goes alone.
     for (const envelope of envelopes)
       if (!outcomes.has(envelope.commandId)) outcomes.set(envelope.commandId, { kind: 'alone' });
     return outcomes;
-  } finally {
-    if (!released) client.release();
   }
 }
 
@@ -111,37 +109,7 @@ function plan(
       outcomes.set(commandId, refused ? { kind: 'refused', error } : { kind: 'alone' });
       continue;
     }
-    const events = decided.map((event) => toNewEvent(event, envelope));
-    planned.push({
-      envelope,
-      write: {
-        streamId,
-        expectedVersion: history.length,
-        events,
-        commandId,
-        commandType: envelope.command.type,
-        requestHash: hash,
-        result: {
-          streamId,
-          version: history.length + events.length,
-          changed: events.length > 0,
-          eventIds: events.map((event) => event.metadata.eventId),
-        },
-        lastPosition: history.at(-1)?.globalPosition ?? null,
-      },
-    });
+    planned.push({ envelope, write: commandWrite(envelope, streamId, hash, history, decided) });
   }
   return planned;
-}
-
-/**
- * Rolls back. Returns the error to release the connection with, so the pool drops it: the rollback's own,
- * or the cause when it was the connection that failed (no SQLSTATE), not a statement.
- */
-async function rollback(client: PoolClient, cause: unknown): Promise<Error | undefined> {
-  const broken = await client.query('rollback').then(
-    () => undefined,
-    (error: Error) => error,
-  );
-  return broken ?? ((cause as { code?: string }).code ? undefined : (cause as Error));
 }

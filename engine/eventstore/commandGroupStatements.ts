@@ -1,8 +1,15 @@
 import type { PoolClient } from 'pg';
 import { takeAppendLock } from './appendLock';
-import type { CommandReads, CommandWrite } from './commandStatements';
+import {
+  eventValues,
+  literals,
+  previousOf,
+  type CommandReads,
+  type CommandWrite,
+  type ProcessedRow,
+} from './commandStatements';
+import { byStream } from './readStream';
 import { eventColumns, toStoredEvent, type EventRow } from './rows';
-import { currentSchemaVersion } from './upcasting';
 import type { StoredEvent } from './types';
 
 // A group of commands in the same two round trips as one command (./commandStatements.ts): one that begins
@@ -36,23 +43,10 @@ export async function beginAndReadGroup(
      select command_id, request_hash, result from processed_commands where command_id = any(${commands});
      select ${eventColumns} from events where stream_id = any(${streams}) order by stream_id, stream_version`,
   )) as unknown as Array<{ rows: unknown[] }>;
-  const previous = new Map<string, NonNullable<CommandReads['previous']>>();
-  for (const row of results[3]!.rows as Array<{
-    command_id: string;
-    request_hash: string;
-    result: NonNullable<CommandReads['previous']>['result'];
-  }>)
-    previous.set(row.command_id, {
-      requestHash: row.request_hash,
-      result: { ...row.result, position: row.result.position ?? null },
-    });
-  const histories = new Map<string, StoredEvent[]>();
-  for (const row of results[4]!.rows as EventRow[]) {
-    const event = toStoredEvent(row);
-    const history = histories.get(event.streamId);
-    if (history) history.push(event);
-    else histories.set(event.streamId, [event]);
-  }
+  const previous = new Map(
+    (results[3]!.rows as ProcessedRow[]).map((row) => [row.command_id, previousOf(row)] as const),
+  );
+  const histories = byStream((results[4]!.rows as EventRow[]).map(toStoredEvent));
   return { previous, histories };
 }
 
@@ -66,15 +60,8 @@ export async function writeAndCommitGroup(
   client: PoolClient,
   writes: readonly CommandWrite[],
 ): Promise<Map<string, string | null>> {
-  const literal = (value: string | null) => (value === null ? 'null' : client.escapeLiteral(value));
-  const json = (value: unknown) => `${literal(JSON.stringify(value))}::jsonb`;
-  const events = writes.flatMap((write) =>
-    write.events.map(
-      (event, index) =>
-        `(${literal(event.metadata.eventId)}::uuid, ${literal(write.streamId)}, ${write.expectedVersion + index + 1}, ` +
-        `${literal(event.type)}, ${currentSchemaVersion(event.type)}, ${json(event.data)}, ${json(event.metadata)})`,
-    ),
-  );
+  const { literal, json } = literals(client);
+  const events = writes.flatMap((write) => eventValues(client, write));
   const commands = writes.map(
     (write) =>
       `(${literal(write.commandId)}, ${literal(write.streamId)}, ${literal(write.commandType)}, ` +

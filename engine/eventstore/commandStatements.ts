@@ -28,15 +28,38 @@ export async function beginAndRead(
      select request_hash, result from processed_commands where command_id = ${client.escapeLiteral(commandId)};
      select ${eventColumns} from events where stream_id = ${stream} order by stream_version`,
   )) as unknown as Array<{ rows: unknown[] }>;
-  const processed = results[2]!.rows[0] as
-    { request_hash: string; result: Omit<CommandResult, 'duplicate'> } | undefined;
+  const processed = results[2]!.rows[0] as ProcessedRow | undefined;
   return {
-    previous: processed && {
-      requestHash: processed.request_hash,
-      result: { ...processed.result, position: processed.result.position ?? null },
-    },
+    previous: processed && previousOf(processed),
     history: (results[3]!.rows as EventRow[]).map(toStoredEvent),
   };
+}
+
+export interface ProcessedRow {
+  command_id: string;
+  request_hash: string;
+  result: Omit<CommandResult, 'duplicate'>;
+}
+
+/** A processed command's record as a decision reads it (results recorded before positions had none). */
+export function previousOf(row: ProcessedRow): NonNullable<CommandReads['previous']> {
+  return { requestHash: row.request_hash, result: { ...row.result, position: row.result.position ?? null } };
+}
+
+/** Value literals escaped by the driver, for the statements here that inline them. */
+export function literals(client: PoolClient) {
+  const literal = (value: string | null) => (value === null ? 'null' : client.escapeLiteral(value));
+  return { literal, json: (value: unknown) => `${literal(JSON.stringify(value))}::jsonb` };
+}
+
+/** A write's events as rows of `insert into events (event_id, stream_id, …) values …`. */
+export function eventValues(client: PoolClient, write: CommandWrite): string[] {
+  const { literal, json } = literals(client);
+  return write.events.map(
+    (event, index) =>
+      `(${literal(event.metadata.eventId)}::uuid, ${literal(write.streamId)}, ${write.expectedVersion + index + 1}, ` +
+      `${literal(event.type)}, ${currentSchemaVersion(event.type)}, ${json(event.data)}, ${json(event.metadata)})`,
+  );
 }
 
 export interface CommandWrite {
@@ -58,8 +81,7 @@ export interface CommandWrite {
  * (processed_commands) — aborts it all; the caller rolls back.
  */
 export async function writeAndCommit(client: PoolClient, write: CommandWrite): Promise<string | null> {
-  const literal = (value: string) => client.escapeLiteral(value);
-  const json = (value: unknown) => `${literal(JSON.stringify(value))}::jsonb`;
+  const { literal, json } = literals(client);
   const record = `${literal(write.commandId)}, ${literal(write.streamId)}, ${literal(write.commandType)}, ${literal(write.requestHash)}`;
   let statement: string;
   if (write.events.length === 0) {
@@ -67,11 +89,7 @@ export async function writeAndCommit(client: PoolClient, write: CommandWrite): P
       values (${record}, ${json({ ...write.result, position: write.lastPosition })})
       returning result->>'position' as position;`;
   } else {
-    const rows = write.events.map(
-      (event, index) =>
-        `(${literal(event.metadata.eventId)}::uuid, ${literal(write.streamId)}, ${write.expectedVersion + index + 1}, ` +
-        `${literal(event.type)}, ${currentSchemaVersion(event.type)}, ${json(event.data)}, ${json(event.metadata)})`,
-    );
+    const rows = eventValues(client, write);
     statement = `with appended as (
         insert into events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
         values ${rows.join(', ')}

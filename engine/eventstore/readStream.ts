@@ -34,12 +34,16 @@ export async function readStreams(
     `select ${options.withoutMetadata ? eventColumnsWithoutMetadata : eventColumns} from events where stream_id = any($1::text[]) order by stream_id, stream_version`,
     [streamIds],
   );
-  const byStream = new Map<string, StoredEvent[]>();
-  for (const row of result.rows) {
-    const event = toStoredEvent(row);
-    const list = byStream.get(event.streamId);
+  return byStream(result.rows.map(toStoredEvent));
+}
+
+/** Events keyed by their stream, each stream's in the order given. */
+export function byStream(events: readonly StoredEvent[]): Map<string, StoredEvent[]> {
+  const streams = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    const list = streams.get(event.streamId);
     if (list) list.push(event);
-    else byStream.set(event.streamId, [event]);
+    else streams.set(event.streamId, [event]);
   }
-  return byStream;
+  return streams;
 }
