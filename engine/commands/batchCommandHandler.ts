@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { isDomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
 import { appendBatch, retractEvents } from '../eventstore/batchAppend';
+import { readBatch, writeAndCommitBatch } from '../eventstore/batchStatements';
 import { notifierFor } from '../eventstore/notifier';
 import { recordProcessedCommands } from '../eventstore/processedCommands';
 import { inAppendTransaction } from '../eventstore/transaction';
@@ -14,11 +15,13 @@ import {
   secondsSince,
   timeCommandBatch,
 } from '../metrics/commandMetrics';
-import { handleCommand } from './commandHandler';
+import { handleCommand, rollback } from './commandHandler';
 import { IdempotencyKeyReusedError, type CommandEnvelope } from './commandEnvelope';
 import { answerProcessed, decideAll, routeBatch, type BatchOutcome, type Decided } from './batchDecisions';
 
 export type { BatchOutcome } from './batchDecisions';
+
+const uniqueViolation = '23505';
 
 /**
  * Handles many commands, each for a different stream, in a few round trips instead of a few per command.
@@ -65,18 +68,63 @@ async function decideAndAppendAll(
   settledAlone: Set<string>,
 ): Promise<BatchOutcome[]> {
   const outcomes = new Map<string, BatchOutcome>();
-  const pending = await answerProcessed(pool, routeBatch(registry, envelopes), outcomes);
-  const decided = await decideAll(pool, pending, now, outcomes);
-  const { settleAlone, committedTypes } = await inAppendTransaction(pool, (client) =>
-    appendDecided(client, decided, outcomes),
+  const routed = routeBatch(registry, envelopes);
+  // A first delivery looks up no command ids: none can be recorded yet, and should one be, its row's
+  // unique key fails the write and the careful way below answers it from its record.
+  const firstDelivery = envelopes.every((envelope) => (envelope.attempt ?? 1) === 1);
+  const reads = await readBatch(
+    pool,
+    routed.map((item) => item.streamId),
+    firstDelivery ? [] : routed.map((item) => item.envelope.commandId),
   );
+  const pending = answerProcessed(routed, reads.previous, outcomes);
+  const decided = decideAll(pending, reads.histories, now, outcomes);
+  const committedTypes = await writeAtOnce(pool, decided, outcomes);
+  if (committedTypes === undefined) {
+    // Someone else wrote to one of the streams or command ids meanwhile: the careful way, stream by stream.
+    const careful = await inAppendTransaction(pool, (client) => appendDecided(client, decided, outcomes));
+    settle(pool, careful.committedTypes);
+    for (const item of careful.settleAlone) {
+      settledAlone.add(item.envelope.commandId);
+      outcomes.set(item.envelope.commandId, await settleOne(pool, registry, item.envelope));
+    }
+  } else settle(pool, committedTypes);
+  return envelopes.map((envelope) => outcomes.get(envelope.commandId)!);
+}
+
+function settle(pool: Pool, committedTypes: readonly string[]): void {
   if (committedTypes.length > 0) notifierFor(pool).committed();
   countAppended(committedTypes);
-  for (const item of settleAlone) {
-    settledAlone.add(item.envelope.commandId);
-    outcomes.set(item.envelope.commandId, await settleOne(pool, registry, item.envelope));
+}
+
+/**
+ * Appends and records every decided command in one round trip, as they were decided. Returns the types
+ * appended, or undefined if any stream or command id was written meanwhile (nothing was committed then).
+ */
+async function writeAtOnce(
+  pool: Pool,
+  decided: readonly Decided[],
+  outcomes: Map<string, BatchOutcome>,
+): Promise<string[] | undefined> {
+  if (decided.length === 0) return [];
+  const writes = decided.map((item) => item.write);
+  const client = await pool.connect();
+  let positions: Map<string, string | null>;
+  try {
+    positions = await writeAndCommitBatch(client, writes);
+    client.release();
+  } catch (error) {
+    await rollback(client, error);
+    if ((error as { code?: string }).code === uniqueViolation) return undefined;
+    throw error;
   }
-  return envelopes.map((envelope) => outcomes.get(envelope.commandId)!);
+  for (const write of writes)
+    outcomes.set(write.commandId, {
+      commandId: write.commandId,
+      ok: true,
+      result: { ...write.result, position: positions.get(write.commandId) ?? null, duplicate: false },
+    });
+  return writes.flatMap((write) => write.events.map((event) => event.type));
 }
 
 /**
@@ -89,42 +137,33 @@ async function appendDecided(
   decided: readonly Decided[],
   outcomes: Map<string, BatchOutcome>,
 ): Promise<{ settleAlone: Decided[]; committedTypes: string[] }> {
-  const { positions, conflicted } = await appendBatch(client, decided);
+  const { positions, conflicted } = await appendBatch(
+    client,
+    decided.map((item) => item.write),
+  );
   const appended = decided.filter((item) => !conflicted.has(item.streamId));
   const results = new Map(
-    appended.map((item) => [
-      item.envelope.commandId,
-      {
-        streamId: item.streamId,
-        version: item.expectedVersion + item.newEvents.length,
-        changed: item.newEvents.length > 0,
-        eventIds: item.newEvents.map((event) => event.metadata.eventId),
-        position: positions.get(item.streamId) ?? item.lastPosition,
-      },
+    appended.map(({ write }) => [
+      write.commandId,
+      { ...write.result, position: positions.get(write.streamId) ?? write.lastPosition },
     ]),
   );
   const recorded = await recordProcessedCommands(
     client,
-    appended.map((item) => ({
-      commandId: item.envelope.commandId,
-      streamId: item.streamId,
-      commandType: item.envelope.command.type,
-      requestHash: item.hash,
-      result: results.get(item.envelope.commandId)!,
-    })),
+    appended.map(({ write }) => ({ ...write, result: results.get(write.commandId)! })),
   );
-  const kept = appended.filter((item) => recorded.has(item.envelope.commandId));
+  const kept = new Set(appended.filter((item) => recorded.has(item.envelope.commandId)));
   await retractEvents(
     client,
-    appended.filter((item) => !recorded.has(item.envelope.commandId)).flatMap((item) => item.newEvents),
+    appended.filter((item) => !kept.has(item)).flatMap((item) => item.write.events),
   );
   for (const item of kept) {
     const result = { ...results.get(item.envelope.commandId)!, duplicate: false };
     outcomes.set(item.envelope.commandId, { commandId: item.envelope.commandId, ok: true, result });
   }
   return {
-    settleAlone: decided.filter((item) => !kept.includes(item)),
-    committedTypes: kept.flatMap((item) => item.newEvents.map((event) => event.type)),
+    settleAlone: decided.filter((item) => !kept.has(item)),
+    committedTypes: [...kept].flatMap((item) => item.write.events.map((event) => event.type)),
   };
 }
 

@@ -1,12 +1,11 @@
-import type { Pool } from 'pg';
 import type { AnyAggregate } from '../aggregate/aggregate';
-import { fold } from '../aggregate/decider';
+import { fold, type Message } from '../aggregate/decider';
 import { isDomainError, type DomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
-import type { NewEvent } from '../eventstore/append';
-import { findProcessedCommands } from '../eventstore/processedCommands';
-import { readStreams } from '../eventstore/readStream';
-import { toNewEvent } from './commandHandler';
+import type { CommandWrite } from '../eventstore/commandStatements';
+import type { GroupReads } from '../eventstore/commandGroupStatements';
+import type { StoredEvent } from '../eventstore/types';
+import { commandWrite } from './commandHandler';
 import {
   IdempotencyKeyReusedError,
   requestHash,
@@ -26,12 +25,9 @@ export interface Routed {
   hash: string;
 }
 
-/** A routed command its decider accepted, with the events it decided and the version they extend. */
+/** A routed command its decider accepted, with what it would write. */
 export interface Decided extends Routed {
-  expectedVersion: number;
-  newEvents: NewEvent[];
-  /** Position of the stream's last event before this command. */
-  lastPosition: string | null;
+  write: CommandWrite;
 }
 
 export function routeBatch(registry: AggregateRegistry, envelopes: readonly CommandEnvelope[]): Routed[] {
@@ -50,15 +46,11 @@ export function routeBatch(registry: AggregateRegistry, envelopes: readonly Comm
  * Answers the commands whose id was already processed (a duplicate, or the id reused for another
  * request) into `outcomes`, and returns the others.
  */
-export async function answerProcessed(
-  pool: Pool,
+export function answerProcessed(
   routed: readonly Routed[],
+  previous: GroupReads['previous'],
   outcomes: Map<string, BatchOutcome>,
-): Promise<Routed[]> {
-  const previous = await findProcessedCommands(
-    pool,
-    routed.map((item) => item.envelope.commandId),
-  );
+): Routed[] {
   return routed.filter((item) => {
     const commandId = item.envelope.commandId;
     const seen = previous.get(commandId);
@@ -74,21 +66,15 @@ export async function answerProcessed(
 }
 
 /**
- * Loads the pending commands' streams together and decides each in memory. A rejection is that
- * command's outcome; a transient error (or a bug) fails the whole batch, which is retried as a page.
+ * Decides each pending command in memory against its stream's history. A rejection is that command's
+ * outcome; a transient error (or a bug) fails the whole batch, which is retried as a page.
  */
-export async function decideAll(
-  pool: Pool,
+export function decideAll(
   pending: readonly Routed[],
+  histories: ReadonlyMap<string, StoredEvent[]>,
   now: () => Date,
   outcomes: Map<string, BatchOutcome>,
-): Promise<Decided[]> {
-  // Deciding folds event data only; the metadata would be sent and parsed for nothing.
-  const histories = await readStreams(
-    pool,
-    pending.map((item) => item.streamId),
-    { withoutMetadata: true },
-  );
+): Decided[] {
   const decided: Decided[] = [];
   for (const item of pending) {
     const history = histories.get(item.streamId) ?? [];
@@ -96,13 +82,8 @@ export async function decideAll(
       const events = item.aggregate.decide(item.envelope.command as never, fold(item.aggregate, history), {
         attempt: item.envelope.attempt ?? 1,
         now: now(),
-      }) as Array<{ type: string; data: unknown }>;
-      decided.push({
-        ...item,
-        expectedVersion: history.length,
-        newEvents: events.map((event) => toNewEvent(event, item.envelope)),
-        lastPosition: history.at(-1)?.globalPosition ?? null,
-      });
+      }) as Message[];
+      decided.push({ ...item, write: commandWrite(item.envelope, item.streamId, item.hash, history, events) });
     } catch (error) {
       if (!isDomainError(error) || error.kind === 'transient') throw error;
       outcomes.set(item.envelope.commandId, { commandId: item.envelope.commandId, ok: false, error });

@@ -6,7 +6,7 @@ import type { Queryable } from './types';
 export interface BatchAppendItem {
   streamId: string;
   expectedVersion: number;
-  newEvents: readonly NewEvent[];
+  events: readonly NewEvent[];
 }
 
 /**
@@ -20,7 +20,7 @@ export async function appendBatch(
   items: readonly BatchAppendItem[],
 ): Promise<{ positions: Map<string, string>; conflicted: Set<string> }> {
   const rows = items.flatMap((item) =>
-    item.newEvents.map((event, index) => ({ item, event, version: item.expectedVersion + index + 1 })),
+    item.events.map((event, index) => ({ item, event, version: item.expectedVersion + index + 1 })),
   );
   const positions = new Map<string, string>();
   const conflicted = new Set<string>();
@@ -47,11 +47,11 @@ export async function appendBatch(
     if (last === undefined || BigInt(row.position) > BigInt(last)) positions.set(row.stream_id, row.position);
   }
   for (const item of items) {
-    if ((insertedCount.get(item.streamId) ?? 0) !== item.newEvents.length) conflicted.add(item.streamId);
+    if ((insertedCount.get(item.streamId) ?? 0) !== item.events.length) conflicted.add(item.streamId);
   }
   await retractEvents(
     client,
-    items.filter((item) => conflicted.has(item.streamId)).flatMap((item) => item.newEvents),
+    items.filter((item) => conflicted.has(item.streamId)).flatMap((item) => item.events),
   );
   return { positions, conflicted };
 }
