@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { Pool } from 'pg';
 import type { DomainCommand } from '../domain/registry';
 import { customersProjection } from '../projections/customers/customersProjection';
 import { benchProcession, type BenchContext } from './context';
 import { splitProcession } from './splitProcession';
 import { orderCommand, registerCommands, send, sendBatches, untilBulkCompleted, untilReached } from './seed';
+import { sagaTimeline, type SagaTimeline } from './sagaTimeline';
 import { median, seconds } from './stats';
 
 export interface OrderLatencies {
@@ -20,6 +22,10 @@ export interface BulkBesideOrdersFigures {
   duringBulk: OrderLatencies;
   bulkAlonePerSecond: number;
   bulkBesideOrdersPerSecond: number;
+  /** Where the sagas' time went, quiet and during the bulk. */
+  timelines: { quiet: SagaTimeline; duringBulk: SagaTimeline };
+  /** This process's event loop delay, p50 / p99 / max in ms, quiet and during the bulk (one process only). */
+  eventLoopDelay?: { quiet: string; duringBulk: string };
 }
 
 /** Customers and stock for orders that no bulk task of this figure touches (registered after its request). */
@@ -77,6 +83,11 @@ async function orderLatencies(pool: Pool, orderIds: readonly string[]): Promise<
   return { orders: values.length, p50: median(values), worst: Math.max(...values) };
 }
 
+function loopDelay(histogram: IntervalHistogram): string {
+  const ms = (nanoseconds: number) => (nanoseconds / 1e6).toFixed(0);
+  return `${ms(histogram.percentile(50))} / ${ms(histogram.percentile(99))} / ${ms(histogram.max)} ms`;
+}
+
 /** Requests a bulk task and resolves with its rate once its completion is in the log. */
 async function runBulk(pool: Pool, size: number, request: DomainCommand): Promise<number> {
   const started = performance.now();
@@ -114,11 +125,14 @@ export async function bulkBesideOrdersFigures(
   try {
     const last = await sendBatches(pool, registerCommands(`c${randomUUID().slice(0, 6)}`, size));
     await untilReached(pool, customersProjection.subscriptionId, last);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const quietOrders = await placeOrdersUntil(
       pool,
       ordersPerSecond,
       new Promise((resolve) => setTimeout(resolve, context.quick ? 2_000 : 10_000)),
     );
+    const quietLoop = loopDelay(loop);
     const quiet = await orderLatencies(pool, quietOrders);
     const bulkAlonePerSecond = await runBulk(pool, size, {
       type: 'RequestBulkTask',
@@ -132,8 +146,11 @@ export async function bulkBesideOrdersFigures(
         params: { reason: 'bench over', disabledReason: 'bench' },
       },
     });
+    loop.reset();
     const busyOrders = await placeOrdersUntil(pool, ordersPerSecond, beside);
     const bulkBesideOrdersPerSecond = await beside;
+    const busyLoop = loopDelay(loop);
+    loop.disable();
     return {
       size,
       ordersPerSecond,
@@ -141,6 +158,12 @@ export async function bulkBesideOrdersFigures(
       duringBulk: await orderLatencies(pool, busyOrders),
       bulkAlonePerSecond,
       bulkBesideOrdersPerSecond,
+      timelines: {
+        quiet: await sagaTimeline(context.server, pool, quietOrders),
+        duringBulk: await sagaTimeline(context.server, pool, busyOrders),
+      },
+      // With --split the sagas run in other processes; this one only places the orders.
+      eventLoopDelay: context.split ? undefined : { quiet: quietLoop, duringBulk: busyLoop },
     };
   } finally {
     await procession.drop();

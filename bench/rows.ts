@@ -2,6 +2,7 @@
 // and the target it is held to.
 import { bulkFigures } from './bulk';
 import { bulkBesideOrdersFigures } from './bulkBesideOrders';
+import { describeTimeline } from './sagaTimeline';
 import { commandFigures } from './commands';
 import type { BenchContext } from './context';
 import { orderFigures } from './orders';
@@ -124,6 +125,12 @@ export async function bulkBesideOrdersRows(context: BenchContext, say: Say): Pro
   say(`bulk beside orders ${size}`);
   const figures = await bulkBesideOrdersFigures(context, size);
   const { quiet, duringBulk: busy } = figures;
+  say(`order sagas quiet: ${describeTimeline(figures.timelines.quiet)}`);
+  say(`order sagas during the bulk: ${describeTimeline(figures.timelines.duringBulk)}`);
+  if (figures.eventLoopDelay)
+    say(
+      `event loop delay p50 / p99 / max: quiet ${figures.eventLoopDelay.quiet}, during the bulk ${figures.eventLoopDelay.duringBulk}`,
+    );
   const ms = (value: { p50: number; worst: number }) =>
     `${value.p50.toFixed(0)} / ${value.worst.toFixed(0)} ms`;
   const latencyMet = busy.p50 <= 1.5 * quiet.p50 && busy.worst <= 3 * quiet.worst;
