@@ -37,7 +37,9 @@ export async function sagaTimeline(
   orderIds: readonly string[],
   sample = 100,
 ): Promise<SagaTimeline> {
-  const chosen = orderIds.filter((_, index) => index % Math.max(1, Math.ceil(orderIds.length / sample)) === 0);
+  const chosen = orderIds.filter(
+    (_, index) => index % Math.max(1, Math.ceil(orderIds.length / sample)) === 0,
+  );
   const placed = await pool.query<{ id: string; at_ms: number }>(
     `select substr(stream_id, 7) as id, extract(epoch from recorded_at)::float8 * 1000 as at_ms
        from events where event_type = 'OrderPlaced' and stream_id = any($1::text[])`,

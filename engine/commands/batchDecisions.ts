@@ -83,7 +83,10 @@ export function decideAll(
         attempt: item.envelope.attempt ?? 1,
         now: now(),
       }) as Message[];
-      decided.push({ ...item, write: commandWrite(item.envelope, item.streamId, item.hash, history, events) });
+      decided.push({
+        ...item,
+        write: commandWrite(item.envelope, item.streamId, item.hash, history, events),
+      });
     } catch (error) {
       if (!isDomainError(error) || error.kind === 'transient') throw error;
       outcomes.set(item.envelope.commandId, { commandId: item.envelope.commandId, ok: false, error });

@@ -96,7 +96,10 @@ test('a batch writes what the same commands write one by one, at positions past 
     );
     for (const event of mine.events) {
       expect(BigInt(event.position)).toBeGreaterThan(2n ** 53n);
-      expect(event.data).toEqual({ tallyId: (item.command.data as AddMarks['data']).tallyId, note: awkwardNote });
+      expect(event.data).toEqual({
+        tallyId: (item.command.data as AddMarks['data']).tallyId,
+        note: awkwardNote,
+      });
       expect(event.metadata).toEqual({
         ...item.metadata,
         eventId: event.event_id,
@@ -132,7 +135,12 @@ test("a stream a stranger's open transaction is writing: the batch waits, then s
     await stranger.query(
       `insert into events (event_id, stream_id, stream_version, event_type, data, metadata)
        values ($1, $2, 1, 'MarkAdded', $3, $4)`,
-      [randomUUID(), tallyAggregate.streamId(contested.tallyId), { tallyId: contested.tallyId, note: 'stranger' }, {}],
+      [
+        randomUUID(),
+        tallyAggregate.streamId(contested.tallyId),
+        { tallyId: contested.tallyId, note: 'stranger' },
+        {},
+      ],
     );
     const running = handleCommandBatch(database.pool, tallies, batch);
     // The batch read the stream empty and now waits on the stranger's row in the unique index.
