@@ -7,7 +7,8 @@ export interface ActivityTime {
   totalMs: number;
 }
 
-const ms = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+/** A history event's time (protobuf seconds and nanos) in ms since the epoch. */
+export const ms = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
   Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
 
 /**

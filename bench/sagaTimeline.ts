@@ -2,6 +2,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { Pool } from 'pg';
 import { orderFulfillmentWorkflowId } from '../workflows/orderFulfillment/contract';
 import type { DevServer } from '../engine/temporal/devServer';
+import { ms } from './historyProfile';
 import { median } from './stats';
 
 /** Where an order saga's time went, OrderPlaced → its ScheduleShipment completed, each part a median. */
@@ -20,9 +21,6 @@ export interface SagaTimeline {
   /** From the log: OrderPlaced → StockReserved → PaymentAuthorized → ShipmentScheduled, each gap a median. */
   stepsMs: { reserve: number; authorize: number; schedule: number };
 }
-
-const ms = (time: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
-  Number(time?.seconds ?? 0) * 1000 + (time?.nanos ?? 0) / 1e6;
 
 type Parts = Omit<SagaTimeline, 'sagas' | 'stepsMs'>;
 

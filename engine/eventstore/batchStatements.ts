@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { escapeLiteral, type Pool, type PoolClient } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import { takeAppendLock } from './appendLock';
-import type { CommandWrite } from './commandStatements';
-import { previousOf, type ProcessedRow } from './commandStatements';
+import { previousOf, textArray, type CommandWrite, type ProcessedRow } from './commandStatements';
 import type { GroupReads } from './commandGroupStatements';
 import { byStream } from './readStream';
 import { eventColumnsWithoutMetadata, toStoredEvent, type EventRow } from './rows';
@@ -26,8 +25,6 @@ function quoted(value: unknown): string {
   return `$${tag}$${json}$${tag}$`;
 }
 
-const arrayOf = (values: readonly string[]) => `array[${values.map(escapeLiteral).join(', ')}]::text[]`;
-
 /** The command ids' records and the streams' histories (without metadata: deciding folds data only). */
 export async function readBatch(
   pool: Pool,
@@ -35,8 +32,8 @@ export async function readBatch(
   commandIds: readonly string[],
 ): Promise<GroupReads> {
   const results = (await pool.query(
-    `select command_id, request_hash, result from processed_commands where command_id = any(${arrayOf(commandIds)});
-     select ${eventColumnsWithoutMetadata} from events where stream_id = any(${arrayOf(streamIds)})
+    `select command_id, request_hash, result from processed_commands where command_id = any(${textArray(commandIds)});
+     select ${eventColumnsWithoutMetadata} from events where stream_id = any(${textArray(streamIds)})
        order by stream_id, stream_version`,
   )) as unknown as [{ rows: ProcessedRow[] }, { rows: EventRow[] }];
   return {

@@ -4,6 +4,7 @@ import {
   eventValues,
   literals,
   previousOf,
+  textArray,
   type CommandReads,
   type CommandWrite,
   type ProcessedRow,
@@ -33,8 +34,8 @@ export async function beginAndReadGroup(
   streamIds: readonly string[],
   commandIds: readonly string[],
 ): Promise<GroupReads> {
-  const streams = `array[${streamIds.map((id) => client.escapeLiteral(id)).join(', ')}]::text[]`;
-  const commands = `array[${commandIds.map((id) => client.escapeLiteral(id)).join(', ')}]::text[]`;
+  const streams = textArray(streamIds);
+  const commands = textArray(commandIds);
   const results = (await client.query(
     `begin;
      ${takeAppendLock};

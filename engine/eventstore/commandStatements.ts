@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import { escapeLiteral, type PoolClient } from 'pg';
 import { takeAppendLock } from './appendLock';
 import type { NewEvent } from './append';
 import type { CommandResult } from '../commands/commandEnvelope';
@@ -51,6 +51,10 @@ export function literals(client: PoolClient) {
   const literal = (value: string | null) => (value === null ? 'null' : client.escapeLiteral(value));
   return { literal, json: (value: unknown) => `${literal(JSON.stringify(value))}::jsonb` };
 }
+
+/** Strings as a text[] literal escaped by the driver, for statements that inline their values. */
+export const textArray = (values: readonly string[]) =>
+  `array[${values.map((value) => escapeLiteral(value)).join(', ')}]::text[]`;
 
 /** A write's events as rows of `insert into events (event_id, stream_id, …) values …`. */
 export function eventValues(client: PoolClient, write: CommandWrite): string[] {
