@@ -1,11 +1,11 @@
 import type { Pool, PoolClient } from 'pg';
 import { eventsChannel } from './append';
-import { loadCheckpoint, loadCheckpointForUpdate, saveCheckpoint } from './checkpoints';
+import { moveCheckpoint } from './checkpoints';
 import type { HeldBy, Horizon } from './horizon';
-import { readLogBelowHorizon, type LogRead } from './readLog';
+import { readLogAfterCheckpoint, readLogBelowHorizon, type LogRead } from './readLog';
 import { StallReports } from './stallReports';
 import { inTransaction } from './transaction';
-import { comparePositions, type LogPosition, type StoredEvent } from './types';
+import type { StoredEvent } from './types';
 
 export interface SubscriptionOptions {
   /** Names the checkpoint and the advisory lock: one active reader per id. */
@@ -132,58 +132,63 @@ export class LogSubscription {
   }
 
   /** The next batch, read on another connection while the current one is applied (a full batch only). */
-  private prefetch?: { after: LogPosition; read: Promise<LogRead> };
+  private prefetch?: Promise<LogRead>;
 
   private get readOptions() {
     return { withoutMetadata: this.options.withoutMetadata, eventTypes: this.options.eventTypes };
   }
 
-  /** Handles one batch; an empty one answers the horizon its read stopped at. */
+  /**
+   * Handles one batch; an empty one answers the horizon its read stopped at. The checkpoint, the horizon
+   * and the batch come from one statement, outside any transaction, so a read that finds nothing costs one
+   * round trip; a batch then moves the checkpoint only if it is still where the read found it (a reset or
+   * a rescan in between makes it read again from what is stored).
+   */
   private async processOneBatch(): Promise<{ count: number; moved?: boolean; horizon?: Horizon }> {
     const { subscriptionId, batchSize = 100 } = this.options;
+    const read = await this.nextRead(batchSize);
+    const { events, readThrough } = read;
+    if (!readThrough) return { count: 0, horizon: read.horizon };
     if (this.options.transactional) {
-      let handled: StoredEvent[] = [];
-      const batch = await inTransaction(this.pool, async (client) => {
-        const checkpoint = await loadCheckpointForUpdate(client, subscriptionId);
-        const { events, horizon, readThrough: last } = await this.readFrom(client, checkpoint, batchSize);
-        if (!last) return { count: 0, horizon };
+      const applied = await inTransaction(this.pool, async (client) => {
+        if (!(await moveCheckpoint(client, subscriptionId, read.from, readThrough))) return false;
         // Behind by more than a batch (a rebuild, a backlog): read the next one while this one is applied.
         if (events.length === batchSize) {
-          const next = readLogBelowHorizon(this.pool, last, batchSize, this.readOptions);
-          next.catch(() => {}); // a failed prefetch is read again in the next transaction
-          this.prefetch = { after: last, read: next };
+          this.prefetch = readLogBelowHorizon(this.pool, readThrough, batchSize, this.readOptions);
+          this.prefetch.catch(() => {}); // a failed prefetch is read again
         }
         if (events.length > 0) await this.options.handleBatch(events, client);
-        await saveCheckpoint(client, subscriptionId, last);
-        handled = events;
-        return { count: events.length, moved: true };
+        return true;
       });
-      if (batch.count > 0) this.options.onBatchDone?.(handled);
-      return batch;
+      if (!applied) return this.superseded();
+    } else {
+      if (events.length > 0) await this.options.handleBatch(events, undefined);
+      // Delivered either way: a checkpoint reset meanwhile only means these are delivered again.
+      if (!(await moveCheckpoint(this.pool, subscriptionId, read.from, readThrough)))
+        return this.superseded();
     }
-    const checkpoint = await loadCheckpoint(this.pool, subscriptionId);
-    const read = await readLogBelowHorizon(this.pool, checkpoint, batchSize, this.readOptions);
-    if (!read.readThrough) return { count: 0, horizon: read.horizon };
-    if (read.events.length > 0) await this.options.handleBatch(read.events, undefined);
-    await saveCheckpoint(this.pool, subscriptionId, read.readThrough);
-    if (read.events.length > 0) this.options.onBatchDone?.(read.events);
-    return { count: read.events.length, moved: true };
+    if (events.length > 0) this.options.onBatchDone?.(events);
+    return { count: events.length, moved: true };
+  }
+
+  /** The checkpoint was moved or reset under this batch: nothing of it was committed; read again. */
+  private superseded(): { count: number; moved: boolean } {
+    this.prefetch = undefined;
+    return { count: 0, moved: true };
   }
 
   /**
-   * The batch after `checkpoint`: the prefetched one when it starts there and read something (events below
-   * the horizon never change, so it is the batch this transaction would read), else a read of its own.
-   * An empty prefetch is read again: events committed since it ran may have notified before this loop
-   * began listening for the next wake-up.
+   * The prefetched batch when it read something (events below the horizon never change, and the move of
+   * the checkpoint checks it starts where the batch does), else a read from the stored checkpoint. An empty
+   * prefetch is read again: events committed since it ran may have notified before this loop began
+   * listening for the next wake-up.
    */
-  private async readFrom(client: PoolClient, checkpoint: LogPosition, batchSize: number): Promise<LogRead> {
+  private async nextRead(batchSize: number): Promise<LogRead> {
     const prefetched = this.prefetch;
     this.prefetch = undefined;
-    if (prefetched && comparePositions(prefetched.after, checkpoint) === 0) {
-      const read = await prefetched.read.catch(() => undefined);
-      if (read?.readThrough) return read;
-    }
-    return readLogBelowHorizon(client, checkpoint, batchSize, this.readOptions);
+    const read = await prefetched?.catch(() => undefined);
+    if (read?.readThrough) return read;
+    return readLogAfterCheckpoint(this.pool, this.options.subscriptionId, batchSize, this.readOptions);
   }
 
   private async acquireLock(pollIntervalMs: number): Promise<void> {
