@@ -81,7 +81,8 @@ export class Relay<Settings = unknown> {
 
   start(): void {
     this.subscription.start();
-    // Replays are requested while the log may be quiet, so they are not left to the next batch.
+    // Replays are looked for on a timer of their own, not after every batch: a request is rare, and a
+    // look per batch is a round trip on the path from an event to its saga.
     this.replayTimer = setInterval(() => {
       if (this.subscription.isActive)
         void this.replayRequested().catch((error) => this.log('replay failed', { error: String(error) }));
@@ -131,7 +132,6 @@ export class Relay<Settings = unknown> {
       }),
       this.options.deliveryConcurrency ?? 32,
     );
-    await this.replayRequested();
   }
 
   /** Deliveries to one workflow share a lane, so its start and signals arrive in log order. */
