@@ -189,6 +189,15 @@ test('an append held open shows as a horizon stall for as long as it lasts', asy
     await holder.query('begin');
     await holder.query(takeAppendLock);
     await holder.query('select pg_current_xact_id()');
+    // An append that commits after it is what the open one holds back (and what moves the snapshot's
+    // xmax past it: with nothing committed since, the newest id is not on any running list).
+    await handleCommandBatch(procession.pool, shop, [
+      {
+        commandId: randomUUID(),
+        command: { type: 'ReceiveStock', data: { sku: `held-back-${randomUUID()}`, quantity: 1 } },
+        metadata: { correlationId: randomUUID(), causationId: randomUUID(), actor: 'test:metrics' },
+      },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     expect(valueOf(await scrape(), 'procession_visibility_horizon_stall_seconds')).toBeGreaterThanOrEqual(1);
   } finally {
