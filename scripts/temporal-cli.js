@@ -3,10 +3,9 @@
 // missing. Plain CommonJS with no dependencies, so it works before `npm ci` and from any entry point.
 'use strict';
 
-const { spawn, spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
+const { spawnSync } = require('node:child_process');
 const path = require('node:path');
+const { cacheRoot, goCommand, goInstall, isExecutable, onPath } = require('./go-install');
 
 const CLI_VERSION = '1.5.1';
 // Nearest tags whose go.mod has no `replace` directives, so `go install pkg@tag` works.
@@ -22,32 +21,9 @@ const INSTALL_HELP = [
   '  - or point Procession at a running server with TEMPORAL_ADDRESS=host:port (nothing is started then).',
 ].join('\n');
 
-function cacheRoot() {
-  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
-  return path.join(base, 'procession');
-}
-
 /** @param {string} tag */
 function cachedBinary(tag) {
   return path.join(cacheRoot(), `temporal-${tag.replace(/^v/, '')}`, 'temporal');
-}
-
-/** @param {string} file */
-function isExecutable(file) {
-  try {
-    fs.accessSync(file, fs.constants.X_OK);
-    return fs.statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** @param {string} name */
-function onPath(name) {
-  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, name))) return path.join(dir, name);
-  }
-  return undefined;
 }
 
 /**
@@ -69,38 +45,18 @@ function findTemporalCli() {
   return undefined;
 }
 
-/**
- * Runs `go install` for one tag into the cache, printing progress instead of minutes of silence.
- * @param {string} goBin @param {string} tag @returns {Promise<boolean>}
- */
+/** @param {string} goBin @param {string} tag @returns {Promise<boolean>} */
 function buildTag(goBin, tag) {
+  // The release pipeline stamps the version the same way; without it `temporal --version` says 0.0.0-DEV.
+  const ldflags = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${tag.replace(/^v/, '')}`;
   const target = cachedBinary(tag);
-  fs.mkdirSync(path.dirname(target), { recursive: true });
-  process.stderr.write(
-    `[temporal-cli] building ${CLI_MODULE}@${tag} into ${path.dirname(target)} (first run only; a few minutes)\n`,
-  );
-  const started = Date.now();
-  return new Promise((resolve) => {
-    // The release pipeline stamps the version the same way; without it `temporal --version` says 0.0.0-DEV.
-    const ldflags = `-s -w -X github.com/temporalio/cli/temporalcli.Version=${tag.replace(/^v/, '')}`;
-    const child = spawn(goBin, ['install', '-ldflags', ldflags, `${CLI_MODULE}@${tag}`], {
-      env: { ...process.env, CGO_ENABLED: '0', GOBIN: path.dirname(target) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    const ticker = setInterval(() => {
-      process.stderr.write(`[temporal-cli] still building… ${Math.round((Date.now() - started) / 1000)}s\n`);
-    }, 30_000);
-    child.on('exit', (code) => {
-      clearInterval(ticker);
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      if (code === 0 && isExecutable(target)) {
-        process.stderr.write(`[temporal-cli] built ${tag} in ${seconds}s\n`);
-        resolve(true);
-      } else {
-        process.stderr.write(`[temporal-cli] build of ${tag} failed (exit ${code}) after ${seconds}s\n`);
-        resolve(false);
-      }
-    });
+  return goInstall({
+    label: 'temporal-cli',
+    goBin,
+    packages: [`${CLI_MODULE}@${tag}`],
+    dir: path.dirname(target),
+    expect: [path.basename(target)],
+    ldflags,
   });
 }
 
@@ -115,7 +71,7 @@ async function resolveTemporalCli(options = {}) {
     if (!options.quiet) process.stderr.write(`[temporal-cli] using ${found.path} (from ${found.source})\n`);
     return found;
   }
-  const goBin = onPath('go') || (isExecutable('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : undefined);
+  const goBin = goCommand();
   if (!goBin) throw new Error(INSTALL_HELP);
   for (const tag of FALLBACK_TAGS) {
     if (await buildTag(goBin, tag)) {
