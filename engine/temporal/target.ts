@@ -89,7 +89,7 @@ async function connectExisting(defaultAddress?: string): Promise<TemporalTarget>
   };
 }
 
-function envPort(name: string, fallback: number): number {
+export function envPort(name: string, fallback: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const port = Number(raw);
