@@ -98,3 +98,13 @@ export class RoleProcess {
     return this.current;
   }
 }
+
+/**
+ * A small DATABASE_POOL_SIZE for a process of these roles (comma-separated), for many processes sharing
+ * one PostgreSQL: five connections for work plus the two each of its log subscriptions holds.
+ */
+export function smallPoolSize(roles: string, projections: number): string {
+  const names = roles.split(',');
+  const subscriptions = (names.includes('relay') ? 1 : 0) + (names.includes('projections') ? projections : 0);
+  return String(5 + 2 * subscriptions);
+}

@@ -19,6 +19,7 @@ import { adminKeyOf, apiKeysFromEnvOrFile } from './apiKeyFile';
 import { processRoles, startRoles, type ProcessRole, type RunningRoles } from './roles';
 import {
   bodyLimitFromEnv,
+  databasePoolSizeFromEnv,
   metricsListenerFromEnv,
   parseRoleList,
   portFromEnv,
@@ -126,6 +127,7 @@ function startRolesFromEnv<Settings>(
     apiKeys: keys && parseApiKeys(keys.spec),
     rateLimitPerMinute: rateLimitFromEnv(),
     bodyLimitBytes: bodyLimitFromEnv(),
+    databasePoolSize: databasePoolSizeFromEnv(),
     metricsPort: settings.metricsListener?.port,
     metricsHost: settings.metricsListener?.host,
     log: (message, fields) => {

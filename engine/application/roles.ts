@@ -40,6 +40,8 @@ export interface RolesOptions<Settings = unknown> {
   apiKeys?: ApiKeys;
   rateLimitPerMinute?: number;
   bodyLimitBytes?: number;
+  /** PostgreSQL connections this process may hold (DATABASE_POOL_SIZE; default 20). */
+  databasePoolSize?: number;
   pollIntervalMs?: number;
   /** METRICS_PORT: a key-less GET /metrics listener of its own (0 picks a free port); omitted, none. */
   metricsPort?: number;
@@ -66,7 +68,31 @@ export interface RunningRoles {
 
 export const defaultTaskQueue = 'procession-sagas';
 
+/**
+ * Each log subscription (the relay, every projection) holds two of the pool's connections for as long as
+ * it runs: its leadership lock and its LISTEN. A pool no bigger than that leaves nothing for commands and
+ * reads, which then wait forever; so a pool too small for the roles is refused at start, saying why.
+ */
+export function checkPoolSize(
+  options: Pick<RolesOptions, 'roles' | 'application' | 'databasePoolSize'>,
+): number {
+  const size = options.databasePoolSize ?? 20;
+  const subscriptions =
+    (options.roles.includes('relay') ? 1 : 0) +
+    (options.roles.includes('projections') ? options.application.projections.length : 0);
+  const needed = 2 * subscriptions + 2;
+  if (size < needed) {
+    throw new Error(
+      `DATABASE_POOL_SIZE=${size} is too small for the roles ${options.roles.join(',')}: their ${subscriptions} ` +
+        `log subscriptions (relay, projections) hold two connections each (a leadership lock and a LISTEN), ` +
+        `${2 * subscriptions} in all, and commands and reads need at least 2 more; set it to ${needed} or more.`,
+    );
+  }
+  return size;
+}
+
 async function prepareDatabase(options: RolesOptions, log: Log): Promise<Pool> {
+  const poolSize = checkPoolSize(options);
   installEventSchemas(options.application.eventSchemas);
   await ensureDatabaseExists(options.databaseUrl);
   const applied = await migrate(options.databaseUrl, {
@@ -74,7 +100,7 @@ async function prepareDatabase(options: RolesOptions, log: Log): Promise<Pool> {
   });
   if (applied.length > 0) log('migrations applied', { applied });
   return openPool(options.databaseUrl, {
-    max: 20,
+    max: poolSize,
     onConnectionError: (error) =>
       log('PostgreSQL connection lost; work on it is retried on a new one', { error: error.message }),
   });

@@ -75,3 +75,12 @@ export function bodyLimitFromEnv(): number | undefined {
   const raw = process.env.BODY_LIMIT_BYTES;
   return raw ? positiveInteger('BODY_LIMIT_BYTES', raw) : undefined;
 }
+
+/**
+ * DATABASE_POOL_SIZE: PostgreSQL connections one process may hold (default 20). Lower it when many
+ * processes share one server: their pools together must stay under its max_connections.
+ */
+export function databasePoolSizeFromEnv(): number {
+  const raw = process.env.DATABASE_POOL_SIZE;
+  return raw ? positiveInteger('DATABASE_POOL_SIZE', raw) : 20;
+}
