@@ -45,8 +45,20 @@ export async function freshDatabase(
   };
 }
 
-/** The bench's Temporal dev server: on TEMPORAL_PORT when set, else a free port. */
+/**
+ * The bench's Temporal server: the one TEMPORAL_ADDRESS names (a cluster from `npm run temporal:cluster`,
+ * left running), else a dev server of its own on TEMPORAL_PORT when set, else on a free port.
+ */
 export function benchDevServer(): Promise<DevServer> {
+  const external = process.env.TEMPORAL_ADDRESS;
+  if (external) {
+    return Promise.resolve({
+      address: external,
+      namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+      pid: -1,
+      stop: async () => {},
+    });
+  }
   const port = process.env.TEMPORAL_PORT ? Number(process.env.TEMPORAL_PORT) : 0;
   return startDevServer({ ui: false, port });
 }

@@ -56,7 +56,7 @@ async function main() {
       .loadavg()
       .map((value) => value.toFixed(2))
       .join(' ')}`,
-    command: `npm run bench${quick || values.split ? ' --' : ''}${quick ? ' --quick' : ''}${values.split ? ' --split' : ''}`,
+    command: `${process.env.TEMPORAL_ADDRESS ? `TEMPORAL_ADDRESS=${server.address} ` : ''}npm run bench${quick || values.split ? ' --' : ''}${quick ? ' --quick' : ''}${values.split ? ' --split' : ''}`,
   });
 }
 
