@@ -6,8 +6,9 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  // The fault scenarios run with `npm run test:faults` (jest.faults.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '/test/faults/'],
+  // The fault scenarios run with `npm run test:faults` (jest.faults.config.js), the cluster's with
+  // `npm run test:cluster` (jest.cluster.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/test/faults/', '/test/cluster/'],
   transform: {
     '^.+\\.(ts|mjs)$': swc,
     '/node_modules/content-disposition/.+\\.js$': swc,

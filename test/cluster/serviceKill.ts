@@ -1,0 +1,118 @@
+import { eventually } from '../../engine/testing/eventually';
+import { call } from '../faults/cluster';
+import { countsBy, report, seedCustomers } from '../faults/seed';
+import type { ClusterScenario } from './clusterHarness';
+import {
+  awaitingDispatch,
+  dispatchAndConfirmAll,
+  parkedCount,
+  prepareShop,
+  send,
+  streamOrders,
+} from './shopWorkload';
+
+interface Progress {
+  status: string;
+  total: number;
+  processed: number;
+  changed: number;
+  failed: number;
+}
+
+/**
+ * kill -9 one of the cluster's service processes while a bulk task disables `customers` customers and
+ * orders flow at `ordersPerSecond`; start it again after `downMs`. Every customer is disabled exactly
+ * once, every order's saga runs once to its confirmation, nothing is parked; the recovery times printed
+ * are from the restart to the bulk's next progress and to a new order's saga awaiting dispatch.
+ */
+export async function killServiceDuringBulkAndOrders(
+  scenario: ClusterScenario,
+  service: string,
+  options: { customers: number; ordersPerSecond: number; downMs: number },
+) {
+  const started = Date.now();
+  const api = await scenario.spawn('api+relay+projections', 'api,relay,projections', {
+    ORDER_DISPATCH_DEADLINE: '10 minutes',
+  });
+  await scenario.spawn('worker', 'worker', { ORDER_DISPATCH_DEADLINE: '10 minutes' });
+  const urls = [api.url];
+  const { ids, lastPosition } = await seedCustomers(scenario.pool, service, options.customers);
+  const ready = await call(
+    api.url,
+    'GET',
+    `/customers/${ids.at(-1)}?minPosition=${lastPosition}&waitMs=60000`,
+  );
+  expect(ready.status).toBe(200);
+  const shop = await prepareShop(urls, 100_000);
+  const orders = streamOrders(urls, shop, options.ordersPerSecond);
+
+  const requested = await send<{ bulkId: string }>(
+    urls,
+    '/bulk/disable-all-customers',
+    { reason: `${service} kill` },
+    [202],
+  );
+  const progress = async () => (await call<Progress>(api.url, 'GET', `/bulk/${requested.bulkId}`)).body;
+  const processedAtKill = await eventually(
+    async () => {
+      const now = await progress();
+      return now.processed >= options.customers * 0.2 ? now.processed : undefined;
+    },
+    180_000,
+    'a fifth of the bulk task to be processed',
+  );
+  expect(processedAtKill).toBeLessThan(options.customers);
+  const ordersAtKill = orders.ids.length;
+  const { killedAt, restartedAt, servingMs } = await scenario.killAndRestart(service, options.downMs);
+  const progressAfterMs = await eventually(
+    async () => ((await progress()).processed > processedAtKill ? Date.now() - restartedAt : undefined),
+    180_000,
+    `the bulk task to move past ${processedAtKill} after ${service} restarted`,
+  );
+  const placedAfter = await eventually(
+    async () =>
+      orders.ids[ordersAtKill + Math.ceil(((Date.now() - killedAt) * options.ordersPerSecond) / 2000)],
+    120_000,
+    'an order placed after the restart',
+  );
+  const orderAfterMs = (await awaitingDispatch(api.url, placedAfter)) - restartedAt;
+
+  const done = await eventually(
+    async () => {
+      const now = await progress();
+      return now.status === 'completed' ? now : undefined;
+    },
+    300_000,
+    'the bulk task to complete',
+  );
+  await orders.stop();
+  const disabled = await countsBy(
+    scenario.pool,
+    `select stream_id as key, count(*) from events
+     where event_type = 'CustomerDisabled' and stream_id = any($1) group by stream_id`,
+    [ids.map((id) => `customer-${id}`)],
+  );
+  const lost = ids.length - disabled.size;
+  const doubled = [...disabled.values()].filter((count) => count > 1).length;
+  const ordersChecked = await dispatchAndConfirmAll(scenario.pool, urls, orders.ids);
+  const parked = await parkedCount(scenario.pool);
+
+  expect({ lost, doubled }).toEqual({ lost: 0, doubled: 0 });
+  expect(done).toMatchObject({ processed: done.total, failed: 0 });
+  expect(done.changed).toBeGreaterThanOrEqual(options.customers);
+  expect(ordersChecked).toMatchObject({ confirmedTwice: 0, cancelled: 0 });
+  expect(parked).toBe(0);
+  report(`cluster-${service}-kill`, {
+    customers: options.customers,
+    lost,
+    doubled,
+    orders: ordersChecked.orders,
+    ordersRefusedFirstTry: orders.refusals,
+    parked,
+    downMs: restartedAt - killedAt,
+    clusterServingAfterRestartMs: servingMs,
+    bulkProgressAfterRestartMs: progressAfterMs,
+    newOrderAwaitingDispatchAfterRestartMs: orderAfterMs,
+    totalSeconds: Math.round((Date.now() - started) / 1000),
+  });
+}
