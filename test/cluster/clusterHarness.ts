@@ -12,6 +12,7 @@ import { findFreePort, findFreePortRange } from '../../engine/temporal/freePort'
 import { RoleProcess, smallPoolSize } from '../../scripts/roleProcess';
 import { resolveTemporalServer } from '../../scripts/temporal-server';
 import { testApiKeysSpec } from '../harness/apiKeys';
+import { stopOrderStreams } from './shopWorkload';
 import { testDatabaseUrl } from '../harness/database';
 import { shopApplication } from '../../worker/application';
 
@@ -107,6 +108,7 @@ export async function startClusterScenario(label: string): Promise<ClusterScenar
       }
     },
     async close() {
+      await stopOrderStreams();
       await Promise.all(processes.map((each) => each.stop()));
       await connection.close().catch(() => {});
       await cluster.stop();
@@ -116,4 +118,17 @@ export async function startClusterScenario(label: string): Promise<ClusterScenar
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** What Temporal knows of a saga that did not get where the scenario expected, for the failure output. */
+export async function describeSaga(scenario: ClusterScenario, workflowId: string): Promise<string> {
+  try {
+    const handle = scenario.temporal.workflow.getHandle(workflowId);
+    const description = await handle.describe();
+    const history = await handle.fetchHistory();
+    const events = (history.events ?? []).slice(-8).map((event) => `${event.eventId} ${event.eventType}`);
+    return `${workflowId}: ${description.status.name}, ${history.events?.length} events, last: ${events.join(', ')}`;
+  } catch (error) {
+    return `${workflowId}: ${String(error)}`;
+  }
 }

@@ -12,6 +12,10 @@ import {
 // kill -9 the frontend for ten seconds while clients place orders: the event log does not need Temporal,
 // so every command is accepted; the relay cannot start sagas meanwhile and its checkpoint stays below the
 // first order it could not deliver; once the frontend is back every saga starts, once.
+// What the checkpoint check can see: during an outage this short the relay's start call does not fail, it
+// waits (the client retries an unreachable server), so the relay reads nothing new until the frontend is
+// back. A relay that moved its checkpoint before delivering still passed here (tried);
+// test/relay/relayFailures.test.ts, where the start fails outright, is what catches that one.
 let scenario: ClusterScenario;
 
 beforeAll(async () => {

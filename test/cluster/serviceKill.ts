@@ -1,7 +1,7 @@
 import { eventually } from '../../engine/testing/eventually';
 import { call } from '../faults/cluster';
 import { countsBy, report, seedCustomers } from '../faults/seed';
-import type { ClusterScenario } from './clusterHarness';
+import { describeSaga, type ClusterScenario } from './clusterHarness';
 import {
   awaitingDispatch,
   dispatchAndConfirmAll,
@@ -43,15 +43,15 @@ export async function killServiceDuringBulkAndOrders(
     `/customers/${ids.at(-1)}?minPosition=${lastPosition}&waitMs=60000`,
   );
   expect(ready.status).toBe(200);
-  const shop = await prepareShop(urls, 100_000);
-  const orders = streamOrders(urls, shop, options.ordersPerSecond);
-
   const requested = await send<{ bulkId: string }>(
     urls,
     '/bulk/disable-all-customers',
     { reason: `${service} kill` },
     [202],
   );
+  // Registered after the request, so the bulk task's item set leaves the ordering customer out.
+  const shop = await prepareShop(urls, 100_000);
+  const orders = streamOrders(urls, shop, options.ordersPerSecond);
   const progress = async () => (await call<Progress>(api.url, 'GET', `/bulk/${requested.bulkId}`)).body;
   const processedAtKill = await eventually(
     async () => {
@@ -75,7 +75,11 @@ export async function killServiceDuringBulkAndOrders(
     120_000,
     'an order placed after the restart',
   );
-  const orderAfterMs = (await awaitingDispatch(api.url, placedAfter)) - restartedAt;
+  const orderAfterMs =
+    (await awaitingDispatch(api.url, placedAfter).catch(async (error: unknown) => {
+      console.log(`[cluster] ${await describeSaga(scenario, `order-fulfillment:${placedAfter}`)}`);
+      throw error;
+    })) - restartedAt;
 
   const done = await eventually(
     async () => {

@@ -50,6 +50,13 @@ export async function prepareShop(baseUrls: readonly string[], stock: number) {
   return { customerId, sku };
 }
 
+const openStreams = new Set<OrderStream>();
+
+/** Stops every stream still placing orders (a failed scenario leaves its stream running otherwise). */
+export async function stopOrderStreams(): Promise<void> {
+  await Promise.all([...openStreams].map((stream) => stream.stop()));
+}
+
 /** Places orders at a steady rate, round-robin over the APIs, until stopped. */
 export function streamOrders(
   baseUrls: readonly string[],
@@ -61,7 +68,8 @@ export function streamOrders(
   const inFlight = new Set<Promise<void>>();
   const placeOne = async (index: number) => {
     const key = randomUUID();
-    for (let attempt = 0; ; attempt++) {
+    // After a stop, an order still retrying is dropped: it was never answered, so it is not in `ids`.
+    for (let attempt = 0; running || attempt === 0; attempt++) {
       const answer = await call<{ orderId: string }>(
         baseUrls[(index + attempt) % baseUrls.length]!,
         'POST',
@@ -91,9 +99,11 @@ export function streamOrders(
   })();
   stream.stop = async () => {
     running = false;
+    openStreams.delete(stream);
     await loop;
     await Promise.all(inFlight);
   };
+  openStreams.add(stream);
   return stream;
 }
 
