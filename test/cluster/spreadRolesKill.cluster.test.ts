@@ -70,6 +70,15 @@ test('one process of each role killed and restarted: 0 lost, 0 doubled', () =>
     const victims = ['api-1', 'worker-1', 'relay-1', 'projections-1'].map((name) =>
       spread.find((each) => each.name === name)!,
     );
+    // The first of each started first and holds the leadership: the kill takes the active relay and
+    // the active projection runners, not standbys.
+    const said = (name: string, line: RegExp) =>
+      spread
+        .find((each) => each.name === name)!
+        .linesSinceStart()
+        .some((text) => line.test(text));
+    expect(said('relay-1', /relay is active/)).toBe(true);
+    expect(said('projections-1', /customers projection is active/)).toBe(true);
     await Promise.all(victims.map((each) => each.kill()));
     const killedAt = Date.now();
     await new Promise((resolve) => setTimeout(resolve, 3_000));
