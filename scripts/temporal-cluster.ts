@@ -49,10 +49,13 @@ async function main(): Promise<void> {
   process.on('exit', () => cluster.processes.forEach((each) => each.killNow()));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  // A service that dies is reported, not restarted: the operator's supervisor decides that.
+  // A service that dies is reported once, not restarted: the operator's supervisor decides that.
+  const reported = new Set<string>();
   const watch = setInterval(() => {
     for (const each of cluster.processes) {
-      if (!each.alive && !stopping) say(`${each.name} is not running:\n${each.recentOutput()}`);
+      if (each.alive || stopping || reported.has(each.name)) continue;
+      reported.add(each.name);
+      say(`${each.name} is not running (its log: ${each.logFile}):\n${each.recentOutput()}`);
     }
   }, 5_000);
   watch.unref();

@@ -71,13 +71,16 @@ export async function startTemporalCluster(options: TemporalClusterOptions): Pro
   await prepareClusterDatabases(options.binaries.sqlTool, databases);
 
   const dynamicConfigFile = path.join(options.dir, 'config', 'dynamicconfig.yaml');
-  fs.mkdirSync(path.dirname(dynamicConfigFile), { recursive: true });
+  // The configs hold the database password: readable by this user only.
+  fs.mkdirSync(path.dirname(dynamicConfigFile), { recursive: true, mode: 0o700 });
   fs.writeFileSync(dynamicConfigFile, dynamicConfig());
   const processes = layout.processes.map((spec) => {
     const configDir = path.join(options.dir, 'config', spec.name);
     fs.mkdirSync(configDir, { recursive: true });
     const config = serviceConfig(layout, spec, databases, dynamicConfigFile);
-    fs.writeFileSync(path.join(configDir, 'procession.yaml'), `${JSON.stringify(config, null, 2)}\n`);
+    fs.writeFileSync(path.join(configDir, 'procession.yaml'), `${JSON.stringify(config, null, 2)}\n`, {
+      mode: 0o600,
+    });
     return new ServerProcess(spec, options.binaries.server, options.dir);
   });
   const address = `127.0.0.1:${layout.frontendPort}`;
