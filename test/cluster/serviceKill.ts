@@ -1,23 +1,18 @@
 import { eventually } from '../../engine/testing/eventually';
 import { call } from '../faults/cluster';
-import { countsBy, report, seedCustomers } from '../faults/seed';
+import { report, seedCustomers } from '../faults/seed';
 import { describeSaga, type ClusterScenario } from './clusterHarness';
 import {
   awaitingDispatch,
+  bulkCompleted,
+  disabledOnce,
+  type BulkProgress,
   dispatchAndConfirmAll,
   parkedCount,
   prepareShop,
   send,
   streamOrders,
 } from './shopWorkload';
-
-interface Progress {
-  status: string;
-  total: number;
-  processed: number;
-  changed: number;
-  failed: number;
-}
 
 /**
  * kill -9 one of the cluster's service processes while a bulk task disables `customers` customers and
@@ -52,7 +47,7 @@ export async function killServiceDuringBulkAndOrders(
   // Registered after the request, so the bulk task's item set leaves the ordering customer out.
   const shop = await prepareShop(urls, 100_000);
   const orders = streamOrders(urls, shop, options.ordersPerSecond);
-  const progress = async () => (await call<Progress>(api.url, 'GET', `/bulk/${requested.bulkId}`)).body;
+  const progress = async () => (await call<BulkProgress>(api.url, 'GET', `/bulk/${requested.bulkId}`)).body;
   const processedAtKill = await eventually(
     async () => {
       const now = await progress();
@@ -81,23 +76,9 @@ export async function killServiceDuringBulkAndOrders(
       throw error;
     })) - restartedAt;
 
-  const done = await eventually(
-    async () => {
-      const now = await progress();
-      return now.status === 'completed' ? now : undefined;
-    },
-    300_000,
-    'the bulk task to complete',
-  );
+  const done = await bulkCompleted(progress);
   await orders.stop();
-  const disabled = await countsBy(
-    scenario.pool,
-    `select stream_id as key, count(*) from events
-     where event_type = 'CustomerDisabled' and stream_id = any($1) group by stream_id`,
-    [ids.map((id) => `customer-${id}`)],
-  );
-  const lost = ids.length - disabled.size;
-  const doubled = [...disabled.values()].filter((count) => count > 1).length;
+  const { lost, doubled } = await disabledOnce(scenario.pool, ids);
   const ordersChecked = await dispatchAndConfirmAll(scenario.pool, urls, orders.ids);
   const parked = await parkedCount(scenario.pool);
 

@@ -169,3 +169,38 @@ export async function parkedCount(pool: Pool): Promise<number> {
   );
   return Number(rows[0]!.count);
 }
+
+/** A bulk task's progress as `GET /bulk/:id` answers it. */
+export interface BulkProgress {
+  status: string;
+  total: number;
+  processed: number;
+  changed: number;
+  failed: number;
+}
+
+/** Waits until the bulk task reports completed (`progress` answers undefined while no API can say). */
+export function bulkCompleted(progress: () => Promise<BulkProgress | undefined>): Promise<BulkProgress> {
+  return eventually(
+    async () => {
+      const now = await progress();
+      return now?.status === 'completed' ? now : undefined;
+    },
+    300_000,
+    'the bulk task to complete',
+  );
+}
+
+/** Of these customers, how many have no CustomerDisabled (lost) and how many more than one (doubled). */
+export async function disabledOnce(pool: Pool, customerIds: readonly string[]) {
+  const disabled = await countsBy(
+    pool,
+    `select stream_id as key, count(*) from events
+     where event_type = 'CustomerDisabled' and stream_id = any($1) group by stream_id`,
+    [customerIds.map((id) => `customer-${id}`)],
+  );
+  return {
+    lost: customerIds.length - disabled.size,
+    doubled: [...disabled.values()].filter((count) => count > 1).length,
+  };
+}

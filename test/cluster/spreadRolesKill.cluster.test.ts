@@ -1,8 +1,17 @@
 import { eventually } from '../../engine/testing/eventually';
 import { call, type RoleProcess } from '../faults/cluster';
-import { countsBy, report, seedCustomers } from '../faults/seed';
+import { report, seedCustomers } from '../faults/seed';
 import { startClusterScenario, type ClusterScenario } from './clusterHarness';
-import { dispatchAndConfirmAll, parkedCount, prepareShop, send, streamOrders } from './shopWorkload';
+import {
+  bulkCompleted,
+  disabledOnce,
+  dispatchAndConfirmAll,
+  parkedCount,
+  prepareShop,
+  send,
+  streamOrders,
+  type BulkProgress,
+} from './shopWorkload';
 
 // Procession spread as deployed (two processes of each role) on the cluster; one process of each role
 // killed with SIGKILL at once, mid-bulk and mid-orders, and started again: nothing lost, nothing doubled.
@@ -16,14 +25,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await scenario?.close();
 });
-
-interface Progress {
-  status: string;
-  total: number;
-  processed: number;
-  changed: number;
-  failed: number;
-}
 
 test('one process of each role killed and restarted: 0 lost, 0 doubled', () =>
   scenario.withLogsOnFailure(async () => {
@@ -53,7 +54,7 @@ test('one process of each role killed and restarted: 0 lost, 0 doubled', () =>
     const orders = streamOrders(urls, shop, 5);
     const progress = async () => {
       for (const url of [...urls].reverse()) {
-        const answer = await call<Progress>(url, 'GET', `/bulk/${bulkId}`);
+        const answer = await call<BulkProgress>(url, 'GET', `/bulk/${bulkId}`);
         if (answer.status === 200) return answer.body;
       }
       return undefined;
@@ -85,23 +86,9 @@ test('one process of each role killed and restarted: 0 lost, 0 doubled', () =>
     await Promise.all(victims.map((each) => each.start()));
     const restartedMs = Date.now() - killedAt;
 
-    const done = await eventually(
-      async () => {
-        const now = await progress();
-        return now?.status === 'completed' ? now : undefined;
-      },
-      300_000,
-      'the bulk task to complete',
-    );
+    const done = await bulkCompleted(progress);
     await orders.stop();
-    const disabled = await countsBy(
-      scenario.pool,
-      `select stream_id as key, count(*) from events
-     where event_type = 'CustomerDisabled' and stream_id = any($1) group by stream_id`,
-      [ids.map((id) => `customer-${id}`)],
-    );
-    const lost = ids.length - disabled.size;
-    const doubled = [...disabled.values()].filter((count) => count > 1).length;
+    const { lost, doubled } = await disabledOnce(scenario.pool, ids);
     const checked = await dispatchAndConfirmAll(scenario.pool, urls, orders.ids);
     // The read model, through either API, after every projection caught up.
     const stillActive = await eventually(
