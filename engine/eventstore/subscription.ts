@@ -91,14 +91,15 @@ export class LogSubscription {
     await this.loop;
   }
 
-  /** Processes batches until the log has nothing more to give right now. For tests and rebuilds. */
-  async catchUp(): Promise<number> {
+  /** Processes batches until the log has nothing more to give right now (or `maxBatches`). For tests and rebuilds. */
+  async catchUp(maxBatches = Infinity): Promise<number> {
     let processed = 0;
-    for (;;) {
+    for (let batches = 0; batches < maxBatches; batches += 1) {
       const { count, moved } = await this.processOneBatch();
       processed += count;
-      if (!moved) return processed;
+      if (!moved) break;
     }
+    return processed;
   }
 
   private async run(): Promise<void> {

@@ -89,7 +89,7 @@ test('viewer reads, operator commands, admin runs bulk tasks; /health needs no k
 test('an admin can have a read model rebuilt; the running projection refills it', async () => {
   const response = await api.request({ method: 'POST', url: '/read-models/customers/rebuild' });
   expect(response.statusCode).toBe(202);
-  expect(response.json()).toEqual({ name: 'customers', position: '0', transactionId: '0' });
+  expect(response.json()).toMatchObject({ name: 'customers', position: '0', transactionId: '0' });
   expect((await api.request({ method: 'POST', url: '/read-models/nope/rebuild' })).json().error).toBe(
     'ReadModelNotFound',
   );

@@ -1,15 +1,46 @@
 import { Type } from 'typebox';
 import type { TypedApp } from '../typedApp';
 import { projectionPosition, resetProjection } from '../../projections/projectionRunner';
+import { RebuildAlreadyRunning, startOnlineRebuild } from '../../projections/onlineRebuild';
+import { loadRebuild, rebuildLockSql } from '../../eventstore/readModelRebuilds';
+import { loadCheckpoint } from '../../eventstore/checkpoints';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, strictObject } from '../schemas';
+import { errorResponses, nullable, nullableString, strictObject } from '../schemas';
 
-const readModelView = {
-  type: 'object',
-  properties: { name: { type: 'string' }, position: { type: 'string' }, transactionId: { type: 'string' } },
-  required: ['name', 'position', 'transactionId'],
-} as const;
+const rebuildView = nullable(
+  Type.Object(
+    {
+      phase: Type.Union([
+        Type.Literal('building'),
+        Type.Literal('swapping'),
+        Type.Literal('done'),
+        Type.Literal('failed'),
+      ]),
+      running: Type.Boolean({
+        description:
+          'A process holds the rebuild; false while building means interrupted: POST again to resume',
+      }),
+      startedAt: Type.String(),
+      swappedAt: nullableString,
+      finishedAt: nullableString,
+      eventsApplied: Type.String(),
+      /** How far the new tables are, while they are being built. */
+      position: nullableString,
+      error: nullableString,
+    },
+    { description: 'The latest online rebuild, if any' },
+  ),
+);
+
+const readModelView = Type.Object({
+  name: Type.String(),
+  position: Type.String(),
+  transactionId: Type.String(),
+  rebuild: rebuildView,
+});
+
+const nameParams = strictObject({ name: Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,62}$' }) });
 
 /** The read models and where each has read up to; an admin can have one rebuilt from the start of the log. */
 export function registerReadModelRoutes(app: TypedApp, deps: ApiDependencies): void {
@@ -23,8 +54,22 @@ export function registerReadModelRoutes(app: TypedApp, deps: ApiDependencies): v
     return projection;
   };
   const view = async (name: string) => {
-    const at = await projectionPosition(deps.pool, named(name));
-    return { name, position: at.globalPosition, transactionId: at.transactionId };
+    const projection = named(name);
+    const [at, rebuild, held, shadowAt] = await Promise.all([
+      projectionPosition(deps.pool, projection),
+      loadRebuild(deps.pool, name),
+      deps.pool.query<{ held: boolean }>(rebuildLockSql.held, [name]),
+      loadCheckpoint(deps.pool, `${projection.subscriptionId}:rebuild`),
+    ]);
+    const building = rebuild?.phase === 'building' || rebuild?.phase === 'swapping';
+    return {
+      name,
+      position: at.globalPosition,
+      transactionId: at.transactionId,
+      rebuild: rebuild
+        ? { ...rebuild, running: held.rows[0]!.held, position: building ? shadowAt.globalPosition : null }
+        : null,
+    };
   };
 
   app.get(
@@ -32,11 +77,7 @@ export function registerReadModelRoutes(app: TypedApp, deps: ApiDependencies): v
     {
       schema: {
         response: {
-          200: {
-            type: 'object',
-            properties: { items: { type: 'array', items: readModelView } },
-            required: ['items'],
-          },
+          200: Type.Object({ items: Type.Array(readModelView) }),
           ...errorResponses,
         },
       },
@@ -44,19 +85,47 @@ export function registerReadModelRoutes(app: TypedApp, deps: ApiDependencies): v
     async () => ({ items: await Promise.all(projections.map((projection) => view(projection.name))) }),
   );
 
-  // Empties the tables and moves the checkpoint to the start; the running projection refills them.
+  app.get(
+    '/read-models/:name',
+    { schema: { params: nameParams, response: { 200: readModelView, ...errorResponses } } },
+    async (request) => view(request.params.name),
+  );
+
+  // reset (the default): empties the tables and moves the checkpoint to the start; the running projection
+  // refills them, and reads see them filling. online: builds a second set beside the live one and swaps
+  // it in when caught up (engine/projections/onlineRebuild.ts); reads keep answering from the live set.
   app.post(
     '/read-models/:name/rebuild',
     {
       config: { access: 'admin' },
       schema: {
-        params: strictObject({ name: Type.String({ pattern: '^[a-z][a-zA-Z0-9]{0,62}$' }) }),
+        params: nameParams,
+        querystring: strictObject({
+          mode: Type.Optional(Type.Union([Type.Literal('reset'), Type.Literal('online')])),
+        }),
         response: { 202: readModelView, ...errorResponses },
       },
     },
     async (request, response) => {
-      await resetProjection(deps.pool, named(request.params.name));
-      return response.code(202).send(await view(request.params.name));
+      const projection = named(request.params.name);
+      if (request.query.mode === 'online') {
+        const started = await startOnlineRebuild(deps.pool, projection).catch((error: unknown) => {
+          if (error instanceof RebuildAlreadyRunning)
+            throw new ApiError(
+              409,
+              'RebuildAlreadyRunning',
+              `${error.message}; watch it at GET /read-models/${projection.name}`,
+            );
+          throw error;
+        });
+        started.finished.catch((error: unknown) =>
+          request.log.error({ error: String(error) }, `online rebuild of ${projection.name} failed`),
+        );
+      } else {
+        await resetProjection(deps.pool, projection);
+      }
+      response.header('location', `/read-models/${projection.name}`);
+      return response.code(202).send(await view(projection.name));
     },
   );
 }
