@@ -20,6 +20,7 @@ import {
 } from '../../engine/http';
 import { sendShopCommand } from '../commands';
 import {
+  getCustomerSpending,
   getCustomerView,
   listCustomerViews,
   type CustomerView,
@@ -37,6 +38,19 @@ const customerView = {
     disabledReason: nullableString,
     version: { type: 'integer' },
     updatedAt: dateTime,
+    spending: {
+      type: 'array',
+      description: 'Orders and their total per currency (GET /customers/:customerId only)',
+      items: {
+        type: 'object',
+        properties: {
+          currency: { type: 'string' },
+          orders: { type: 'integer' },
+          totalCents: { type: 'string', description: 'a decimal string: a sum may pass 2^53' },
+        },
+        required: ['currency', 'orders', 'totalCents'],
+      },
+    },
   },
   required: ['customerId', 'name', 'email', 'status', 'disabledReason', 'version', 'updatedAt'],
 } as const;
@@ -167,7 +181,7 @@ function getCustomerRoute(app: TypedApp, deps: ApiDependencies): void {
           { customerId: request.params.customerId },
         );
       }
-      return publicView(view);
+      return { ...publicView(view), spending: await getCustomerSpending(deps.pool, view.customerId) };
     },
   );
 }

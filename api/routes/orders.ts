@@ -18,7 +18,7 @@ import {
   type TypedApp,
 } from '../../engine/http';
 import { sendShopCommand } from '../commands';
-import { orderAggregate } from '../../domain/order/order';
+import { orderAggregate, supportedCurrencies } from '../../domain/order/order';
 import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
 
@@ -37,6 +37,8 @@ const shippingAddress = strictObject({
   name: text(200),
   line1: text(200),
   city: text(100),
+  /** State, province or county, where the country's post needs one. */
+  region: Type.Optional(Type.Union([text(100), Type.Null()])),
   postalCode: text(20),
   country: countryCode,
 });
@@ -60,6 +62,7 @@ const orderView = {
       },
     },
     totalCents: { type: 'integer' },
+    currency: { type: 'string' },
     paymentMethod: { type: 'string' },
     shippingAddress: {
       type: 'object',
@@ -67,6 +70,7 @@ const orderView = {
         name: { type: 'string' },
         line1: { type: 'string' },
         city: { type: 'string' },
+        region: nullableString,
         postalCode: { type: 'string' },
         country: { type: 'string' },
       },
@@ -75,7 +79,7 @@ const orderView = {
     workflowId: { type: 'string' },
     uiUrl: uiLink,
   },
-  required: ['orderId', 'customerId', 'status', 'cancelReason', 'lines', 'totalCents', 'version'],
+  required: ['orderId', 'customerId', 'status', 'cancelReason', 'lines', 'totalCents', 'currency', 'version'],
 } as const;
 
 export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void {
@@ -95,6 +99,8 @@ function placeOrderRoute(app: TypedApp, deps: ApiDependencies): void {
           lines: Type.Array(orderLine, { minItems: 1, maxItems: maxLines }),
           paymentMethod: Type.Enum([...supportedPaymentMethods]),
           shippingAddress,
+          /** The currency of every unit price; EUR when left out. */
+          currency: Type.Optional(Type.Enum([...supportedCurrencies])),
         }),
         response: {
           202: {
@@ -112,11 +118,11 @@ function placeOrderRoute(app: TypedApp, deps: ApiDependencies): void {
       },
     },
     async (request, response) => {
-      const { customerId, lines, paymentMethod, shippingAddress } = request.body;
+      const { customerId, lines, paymentMethod, shippingAddress, currency } = request.body;
       const orderId = request.body.orderId ?? newAggregateId(request, 'order');
       const result = await sendShopCommand(deps, request, response, {
         type: 'PlaceOrder',
-        data: { orderId, customerId, lines, paymentMethod, shippingAddress },
+        data: { orderId, customerId, lines, paymentMethod, shippingAddress, currency },
       });
       // 202: the relay starts the fulfillment saga from OrderPlaced; the order is accepted, not done.
       const workflowId = orderFulfillmentWorkflowId(orderId);
@@ -145,6 +151,7 @@ function getOrderRoute(app: TypedApp, deps: ApiDependencies): void {
         cancelReason: state.cancelReason ?? null,
         lines: state.lines,
         totalCents: state.totalCents,
+        currency: state.currency,
         paymentMethod: state.paymentMethod,
         shippingAddress: state.shippingAddress,
         version: order.version,

@@ -8,6 +8,15 @@ export interface OrderLine {
   unitPriceCents: number;
 }
 
+/** Where an order goes: the carrier's address plus the region (state, province) some countries need. */
+export interface OrderAddress extends ShippingAddress {
+  region: string | null;
+}
+
+/** ISO 4217 codes the shop prices in. */
+export const supportedCurrencies = ['EUR', 'GBP', 'USD'] as const;
+export type Currency = (typeof supportedCurrencies)[number];
+
 export type PlaceOrder = Message<
   'PlaceOrder',
   {
@@ -15,7 +24,10 @@ export type PlaceOrder = Message<
     customerId: string;
     lines: OrderLine[];
     paymentMethod: string;
-    shippingAddress: ShippingAddress;
+    /** `region` may be left out (most countries need none). */
+    shippingAddress: ShippingAddress & { region?: string | null };
+    /** EUR when left out: the shop's prices were all in euros before it took other currencies. */
+    currency?: Currency;
   }
 >;
 export type ConfirmOrder = Message<'ConfirmOrder', { orderId: string }>;
@@ -25,6 +37,8 @@ export type OrderCommand = PlaceOrder | ConfirmOrder | CancelOrder;
 /**
  * The whole order as placed. The order saga still reads the order back from its stream when it starts
  * (workflows/orderFulfillment/reads.ts): a redelivered OrderPlaced must not fulfil an order closed since.
+ * Schema version 2 added `currency` and the address's `region`; version 1 events in the log are read
+ * through domain/upcasters.ts as EUR with no region.
  */
 export type OrderPlaced = Message<
   'OrderPlaced',
@@ -33,7 +47,8 @@ export type OrderPlaced = Message<
     customerId: string;
     lines: OrderLine[];
     paymentMethod: string;
-    shippingAddress: ShippingAddress;
+    shippingAddress: OrderAddress;
+    currency: Currency;
     totalCents: number;
   }
 >;
@@ -47,7 +62,8 @@ export interface OrderState {
   customerId: string;
   lines: OrderLine[];
   paymentMethod: string;
-  shippingAddress: ShippingAddress;
+  shippingAddress: OrderAddress;
+  currency: Currency;
   totalCents: number;
   cancelReason?: string;
 }
@@ -58,7 +74,8 @@ const initialState: OrderState = {
   customerId: '',
   lines: [],
   paymentMethod: '',
-  shippingAddress: { name: '', line1: '', city: '', postalCode: '', country: '' },
+  shippingAddress: { name: '', line1: '', city: '', region: null, postalCode: '', country: '' },
+  currency: 'EUR',
   totalCents: 0,
 };
 
@@ -114,9 +131,16 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
             status: state.status,
           });
         }
-        const { customerId, paymentMethod, shippingAddress } = command.data;
+        const { customerId, paymentMethod, shippingAddress, currency = 'EUR' } = command.data;
+        if (!supportedCurrencies.includes(currency)) {
+          rejectBecause('UnsupportedCurrency', `The shop does not price in ${currency}`, {
+            orderId,
+            currency,
+            supported: supportedCurrencies,
+          });
+        }
         const lines = validLines(orderId, command.data.lines);
-        const { name, line1, city, postalCode, country } = shippingAddress;
+        const { name, line1, city, region, postalCode, country } = shippingAddress;
         return [
           {
             type: 'OrderPlaced',
@@ -125,7 +149,8 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
               customerId,
               lines,
               paymentMethod,
-              shippingAddress: { name, line1, city, postalCode, country },
+              shippingAddress: { name, line1, city, region: region ?? null, postalCode, country },
+              currency,
               totalCents: orderTotalCents(lines),
             },
           },

@@ -19,3 +19,26 @@ export interface EventSchemas {
   /** Old event types read as new ones; applied after the old type's own upcasters. */
   renamed?: Record<string, Rename>;
 }
+
+/**
+ * Refuses a schema history readers could not follow: a type written at version N needs a step from every
+ * version below N, and no step from N or above (it would lift today's events past their own shape).
+ */
+export function checkEventSchemas(schemas: EventSchemas): void {
+  for (const [type, current] of Object.entries(schemas.currentVersions)) {
+    const steps = Object.hasOwn(schemas.upcasters, type) ? schemas.upcasters[type]! : {};
+    for (let version = 1; version < current; version += 1)
+      if (typeof steps[version] !== 'function')
+        throw new Error(
+          `${type} is written at schema version ${current}, but no upcaster lifts version ${version}`,
+        );
+  }
+  for (const [type, steps] of Object.entries(schemas.upcasters)) {
+    const current = schemas.currentVersions[type] ?? 1;
+    for (const version of Object.keys(steps).map(Number))
+      if (version >= current)
+        throw new Error(
+          `an upcaster lifts ${type} from version ${version}, past the version it is written at (${current})`,
+        );
+  }
+}

@@ -1,6 +1,6 @@
 import type { Pool } from 'pg';
 import type { AggregateRegistry } from '../aggregate/registry';
-import type { EventSchemas } from '../aggregate/eventSchemas';
+import { checkEventSchemas, type EventSchemas } from '../aggregate/eventSchemas';
 import type { BulkTask } from '../bulk/bulkTask';
 import { createBulkTaskActivities } from '../bulk/bulkTaskActivities';
 import { bulkTasksSaga, type BulkSettings } from '../bulk/bulkTaskSaga';
@@ -71,6 +71,7 @@ export function defineApplication<Settings extends BulkSettings = BulkSettings>(
         `bulk task '${task.name}' pages the read model '${task.items.readModel.name}', which is not listed`,
       );
   }
+  checkEventSchemas(definition.eventSchemas);
   const sagas = sagasIn<Settings>(definition.workflows);
   failOnUnlistedSagas(definition.workflowsPath, sagas);
   if (definition.bulkTasks.length > 0) {

@@ -47,6 +47,8 @@ export interface StoredEvent<Type extends string = string, Data = unknown> {
   data: Data;
   metadata: EventMetadata;
   recordedAt: Date;
+  /** How the log holds it, when that differs from what readers see (an older schema version, an old name). */
+  storedAs?: { type: string; schemaVersion: number };
 }
 
 export function positionOf(event: Pick<StoredEvent, 'transactionId' | 'globalPosition'>): LogPosition {

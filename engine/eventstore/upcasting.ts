@@ -20,7 +20,8 @@ export function currentSchemaVersion(
 
 /**
  * Lifts a stored event to today's shape: its type's upcasters from its schema version up to the newest
- * one defined, then, for a renamed type, the rename and the new type's upcasters from version 1.
+ * one defined, then, for a renamed type, the rename and the new type's upcasters from version 1. A lifted
+ * event says how it was stored (`storedAs`); the log itself is never rewritten.
  */
 export function upcast(
   event: StoredEvent,
@@ -44,5 +45,11 @@ export function upcast(
   }
   return type === event.type && schemaVersion === event.schemaVersion
     ? event
-    : { ...event, type, data, schemaVersion };
+    : {
+        ...event,
+        type,
+        data,
+        schemaVersion,
+        storedAs: { type: event.type, schemaVersion: event.schemaVersion },
+      };
 }

@@ -3,15 +3,16 @@ import { defineProjection } from '../../workflows/kit';
 
 /**
  * The `customers` table: one row per registered customer with its current status. A batch is applied in
- * two statements, whatever its size: the registrations (a customer registers once; a repeat does nothing),
+ * a few statements, whatever its size: the registrations (a customer registers once; a repeat does nothing),
  * then, per customer, the batch's last status event, under a version guard — so a re-applied batch, or one
- * holding a customer's registration and its later disable, ends in the state the log says.
+ * holding a customer's registration and its later disable, ends in the state the log says. Orders go to
+ * `customer_orders`, one row per order (a repeat does nothing), for spending per currency.
  */
 export const customersProjection = defineProjection({
   name: 'customers',
   migrationsDir: path.join(__dirname, 'migrations'),
-  tables: ['customers'],
-  handles: ['CustomerRegistered', 'CustomerDisabled', 'CustomerEnabled'],
+  tables: ['customers', 'customer_orders'],
+  handles: ['CustomerRegistered', 'CustomerDisabled', 'CustomerEnabled', 'OrderPlaced'],
   batchSize: 5_000,
   async apply(client, events) {
     const registered = events.filter((event) => event.type === 'CustomerRegistered');
@@ -34,9 +35,28 @@ export const customersProjection = defineProjection({
         ],
       );
     }
-    const latest = new Map<string, (typeof events)[number]>();
+    const orders = events.filter((event) => event.type === 'OrderPlaced');
+    if (orders.length > 0) {
+      await client.query(
+        `insert into customer_orders (order_id, customer_id, currency, total_cents, placed_position)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+         on conflict (order_id) do nothing`,
+        [
+          orders.map((event) => event.data.orderId),
+          orders.map((event) => event.data.customerId),
+          orders.map((event) => event.data.currency),
+          orders.map((event) => event.data.totalCents),
+          orders.map((event) => event.globalPosition),
+        ],
+      );
+    }
+    const latest = new Map<
+      string,
+      (typeof events)[number] & { type: 'CustomerDisabled' | 'CustomerEnabled' }
+    >();
     for (const event of events)
-      if (event.type !== 'CustomerRegistered') latest.set(event.data.customerId, event);
+      if (event.type === 'CustomerDisabled' || event.type === 'CustomerEnabled')
+        latest.set(event.data.customerId, event);
     if (latest.size === 0) return;
     const changes = [...latest.values()];
     const disabled = (event: (typeof changes)[number]) => event.type === 'CustomerDisabled';

@@ -59,3 +59,19 @@ export async function listCustomerViews(
   );
   return result.rows.map(toView);
 }
+
+/** What a customer has spent, per currency; totals as decimal strings (a sum may pass 2^53 cents). */
+export interface CustomerSpending {
+  currency: string;
+  orders: number;
+  totalCents: string;
+}
+
+export async function getCustomerSpending(db: Queryable, customerId: string): Promise<CustomerSpending[]> {
+  const result = await db.query<CustomerSpending>(
+    `select currency, count(*)::int as orders, sum(total_cents)::text as "totalCents"
+     from customer_orders where customer_id = $1 group by currency order by currency`,
+    [customerId],
+  );
+  return result.rows;
+}

@@ -1,12 +1,18 @@
-import { orderAggregate, type OrderCommand, type OrderEvent, type OrderLine } from '../../domain/order/order';
-import type { ShippingAddress } from '../../domain/shipment/shipment';
+import {
+  orderAggregate,
+  type OrderAddress,
+  type OrderCommand,
+  type OrderEvent,
+  type OrderLine,
+} from '../../domain/order/order';
 import { specFor } from '../../engine/testing/givenWhenThen';
 
 const spec = specFor(orderAggregate);
-const shippingAddress: ShippingAddress = {
+const shippingAddress: OrderAddress = {
   name: 'Ada Lovelace',
   line1: '12 St James Square',
   city: 'London',
+  region: null,
   postalCode: 'SW1Y 4JH',
   country: 'GB',
 };
@@ -26,6 +32,7 @@ const placed: OrderEvent = {
     lines,
     paymentMethod: 'pm_card_ok',
     shippingAddress,
+    currency: 'EUR',
     totalCents: 3499,
   },
 };
@@ -56,10 +63,45 @@ describe('order', () => {
               lines: [{ sku: 'sku-free', quantity: 3, unitPriceCents: 0 }],
               paymentMethod: 'pm_card_ok',
               shippingAddress,
+              currency: 'EUR',
               totalCents: 0,
             },
           },
         ]);
+    });
+
+    test('keeps the currency and region given', () => {
+      const command = place();
+      if (command.type !== 'PlaceOrder') throw new Error('a PlaceOrder');
+      spec
+        .given([])
+        .when({
+          ...command,
+          data: {
+            ...command.data,
+            currency: 'GBP',
+            shippingAddress: { ...shippingAddress, region: 'Greater London' },
+          },
+        })
+        .then([
+          {
+            ...placed,
+            data: {
+              ...placed.data,
+              currency: 'GBP',
+              shippingAddress: { ...shippingAddress, region: 'Greater London' },
+            },
+          } as OrderEvent,
+        ]);
+    });
+
+    test('rejects a currency the shop does not price in', () => {
+      const command = place();
+      if (command.type !== 'PlaceOrder') throw new Error('a PlaceOrder');
+      spec
+        .given([])
+        .when({ ...command, data: { ...command.data, currency: 'JPY' as 'EUR' } })
+        .thenRejects({ kind: 'business', code: 'UnsupportedCurrency' });
     });
 
     test('rejects an order with no lines', () => {

@@ -2,6 +2,7 @@ import { shopEventSchemas } from '../../domain/upcasters';
 import type { UpcasterTable } from '../../engine/eventstore/upcasting';
 import type { StoredEvent } from '../../engine/eventstore/types';
 import { upcast } from '../../engine/eventstore/upcasting';
+import { checkEventSchemas } from '../../engine/aggregate/eventSchemas';
 
 // A test-local history of one event's shape: v1 had `name`, v2 split it, v3 added a default country.
 interface V1 {
@@ -50,6 +51,7 @@ test('a v1 event is lifted through v2 to v3', () => {
     ...original,
     schemaVersion: 3,
     data: { firstName: 'Ada', lastName: 'Lovelace', country: 'NL' },
+    storedAs: { type: 'PersonRegistered', schemaVersion: 1 },
   });
   // The stored event itself is not rewritten.
   expect(original.data).toEqual({ name: 'Ada Lovelace' });
@@ -86,6 +88,7 @@ test("a renamed type reads as the new one, through the old type's upcasters firs
     type: 'PersonRegistered',
     schemaVersion: 3,
     data: { firstName: 'Ada', lastName: 'Lovelace', country: 'NL' },
+    storedAs: { type: 'PersonSignedUp', schemaVersion: 1 },
   });
   // Own properties only: an event type named like an Object.prototype member is left alone.
   const odd = stored('constructor', 1, { x: 1 });
@@ -108,8 +111,43 @@ test('the shop reads its pre-engine bulk events as bulk-task events', () => {
   });
 });
 
-test('the production upcaster table is empty, so current events pass through unchanged', () => {
-  expect(shopEventSchemas.upcasters).toEqual({});
+test('the shop reads a v1 OrderPlaced as v2: priced in EUR, no region, and says how it was stored', () => {
+  const v1 = {
+    orderId: 'o-1',
+    customerId: 'c-1',
+    lines: [{ sku: 's', quantity: 1, unitPriceCents: 100 }],
+    paymentMethod: 'pm_card_ok',
+    shippingAddress: { name: 'A', line1: 'L', city: 'London', postalCode: 'N1', country: 'GB' },
+    totalCents: 100,
+  };
+  const lifted = upcast(stored('OrderPlaced', 1, v1), shopEventSchemas.upcasters, shopEventSchemas.renamed);
+  expect(lifted).toMatchObject({
+    schemaVersion: 2,
+    data: { ...v1, currency: 'EUR', shippingAddress: { ...v1.shippingAddress, region: null } },
+    storedAs: { type: 'OrderPlaced', schemaVersion: 1 },
+  });
+  const v2 = stored('OrderPlaced', 2, {
+    ...v1,
+    currency: 'GBP',
+    shippingAddress: { ...v1.shippingAddress, region: 'X' },
+  });
+  expect(upcast(v2, shopEventSchemas.upcasters, shopEventSchemas.renamed)).toBe(v2);
+});
+
+test("every shop upcaster chain reaches its type's current version", () => {
+  expect(() => checkEventSchemas(shopEventSchemas)).not.toThrow();
+  expect(() => checkEventSchemas({ upcasters: {}, currentVersions: { OrderPlaced: 2 } })).toThrow(
+    /OrderPlaced is written at schema version 2, but no upcaster lifts version 1/,
+  );
+  expect(() =>
+    checkEventSchemas({
+      upcasters: { OrderPlaced: { 1: (d) => d, 2: (d) => d } },
+      currentVersions: { OrderPlaced: 2 },
+    }),
+  ).toThrow(/lifts OrderPlaced from version 2, past the version it is written at \(2\)/);
+});
+
+test('an event at version 1 with no upcasters passes through unchanged', () => {
   const event = stored('CustomerRegistered', 1, { customerId: 'c-1', name: 'Ada', email: 'a@example.test' });
   expect(upcast(event)).toBe(event);
 });

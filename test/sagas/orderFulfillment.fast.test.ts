@@ -32,7 +32,8 @@ const order: OrderState = {
     { sku: 'sku-b', quantity: 2, unitPriceCents: 250 },
   ],
   paymentMethod: 'pm_card_ok',
-  shippingAddress: { name: 'A', line1: 'L', city: 'London', postalCode: 'N1', country: 'GB' },
+  shippingAddress: { name: 'A', line1: 'L', city: 'London', region: null, postalCode: 'N1', country: 'GB' },
+  currency: 'EUR',
   totalCents: 1000,
 };
 const customer: CustomerState = { status: 'active', customerId: 'c-1', name: 'C', email: 'c@example.com' };

@@ -25,7 +25,7 @@ export const orderFulfillmentSaga = defineSaga({
       dispatchDeadline: settings.dispatchDeadline,
     }),
     details: ({ data }) => [
-      `Customer ${data.customerId} · ${data.lines?.length ?? 0} line(s) · ${data.totalCents} cents · ${data.paymentMethod}`,
+      `Customer ${data.customerId} · ${data.lines?.length ?? 0} line(s) · ${data.totalCents} cents ${data.currency} · ${data.paymentMethod}`,
       'Steps: check customer → reserve stock per line → authorize payment → schedule shipment → wait for dispatch → capture → confirm. Failures compensate in reverse.',
     ],
   })

@@ -18,6 +18,8 @@ export const streamEvent = Type.Object({
   data: Type.Unknown(),
   metadata: Type.Unknown(),
   recordedAt: dateTime,
+  /** Present when the log holds it in an older shape, which readers never see (upcast on read). */
+  storedAs: Type.Optional(Type.Object({ type: Type.String(), schemaVersion: Type.Integer() })),
 });
 
 /** Playback: the aggregate as it was at a version or a time, and the events that made it so. */

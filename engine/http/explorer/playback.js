@@ -45,6 +45,9 @@ function eventData(event) {
       'Recorded ',
       timeElement(event.recordedAt),
       ` at global position ${event.globalPosition}.`,
+      event.storedAs
+        ? ` Stored as ${event.storedAs.type} schema version ${event.storedAs.schemaVersion}; shown as ${event.type} version ${event.schemaVersion}, the shape readers see.`
+        : ` Schema version ${event.schemaVersion}.`,
     ),
     element('pre', {}, json(event.data)),
   );
