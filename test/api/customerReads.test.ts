@@ -34,6 +34,7 @@ describe('GET /customers', () => {
       disabledReason: null,
       version: 1,
       updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      spending: [],
     });
 
     await api.request({
