@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { version } from '../package.json';
 import { registerBulkCommands } from './bulk';
+import { registerDeployCommands } from './deploy';
 import { ApiClient, CliError } from './client';
 import type { Context } from './context';
 import { createOutput, reportFailure } from './output';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerStreamCommand(program, contextOf);
   registerTraceCommand(program, contextOf);
   registerParkedCommands(program, contextOf);
+  registerDeployCommands(program, contextOf);
   // Every sub-command exits through main's error report, not commander's process.exit.
   const overrideAll = (command: Command) => {
     command.exitOverride();

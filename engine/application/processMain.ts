@@ -4,6 +4,7 @@
 // plays its demo) and keeps serving until Ctrl-C.
 import type { FastifyInstance } from 'fastify';
 import type { ApiDependencies } from '../http/dependencies';
+import { workerDeploymentFromEnv } from './workerDeploymentFromEnv';
 import { parseApiKeys } from '../http/auth';
 import { startOrConnectDatabase, type DatabaseTarget } from '../postgres/target';
 import { installTemporalRuntime } from '../temporal/runtime';
@@ -105,13 +106,18 @@ async function startTemporal(temporalServer: boolean): Promise<TemporalTarget> {
   return temporal;
 }
 
-function startRolesFromEnv<Settings>(
+async function startRolesFromEnv<Settings>(
   options: ProcessMainOptions<Settings>,
   settings: ReturnType<typeof startupSettings>,
   databaseUrl: string,
   temporal: TemporalTarget,
   keys: ApiKeySource | undefined,
 ) {
+  // A prebuilt bundle (bundleWorkflowCode's output) skips the few seconds of bundling at start.
+  const prebuilt = process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined;
+  const versioning = settings.roles.includes('worker')
+    ? await workerDeploymentFromEnv(options.application.workflowsPath, prebuilt)
+    : { workflowBundle: prebuilt };
   return startRoles({
     roles: settings.roles,
     databaseUrl,
@@ -122,8 +128,7 @@ function startRolesFromEnv<Settings>(
     taskQueue: process.env.TASK_QUEUE || undefined,
     host: process.env.HOST ?? '127.0.0.1',
     settings: options.settingsFromEnv(),
-    // A prebuilt bundle (bundleWorkflowCode's output) skips the few seconds of bundling at start.
-    workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
+    ...versioning,
     apiKeys: keys && parseApiKeys(keys.spec),
     rateLimitPerMinute: rateLimitFromEnv(),
     bodyLimitBytes: bodyLimitFromEnv(),

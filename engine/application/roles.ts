@@ -5,7 +5,8 @@ import type { Pool } from 'pg';
 import type { ApiDependencies } from '../http/dependencies';
 import type { ApiKeys } from '../http/auth';
 import type { Application } from './application';
-import { createSagaWorker } from './sagaWorker';
+import { createSagaWorker, type WorkerDeployment } from './sagaWorker';
+import { describeDeployment, promoteBuild } from '../temporal/workerDeployments';
 import { ensureDatabaseExists, openPool } from '../eventstore/database';
 import { migrate } from '../eventstore/migrate';
 import { createDeploymentMetrics } from '../metrics/deploymentMetrics';
@@ -48,6 +49,8 @@ export interface RolesOptions<Settings = unknown> {
   metricsHost?: string;
   workflowBundle?: WorkerOptions['workflowBundle'];
   workflowsPath?: string;
+  /** Worker Versioning (PROCESSION_DEPLOYMENT): the build of the deployment this worker serves. */
+  deployment?: WorkerDeployment;
   log?: Log;
 }
 
@@ -130,10 +133,47 @@ async function startWorker(options: RolesOptions, pool: Pool, taskQueue: string,
     pool,
     workflowBundle: options.workflowBundle,
     workflowsPath: options.workflowsPath,
+    deployment: options.deployment,
   });
   const run = worker.run();
   run.catch((error) => log('worker stopped with an error', { error: String(error) }));
+  if (options.deployment) await firstBuildBecomesCurrent(options, log);
   return { worker, connection, run } satisfies RunningWorker;
+}
+
+/**
+ * A versioned worker gets no tasks until its build is current. The first build of a deployment is made
+ * current at once (a first deploy has nothing to drain); a later one waits for `procession deploy promote`.
+ */
+async function firstBuildBecomesCurrent(options: RolesOptions, log: Log): Promise<void> {
+  const deployment = options.deployment!;
+  const connection = await Connection.connect(options.temporal.connectionOptions);
+  try {
+    const client = new Client({ connection, namespace: options.temporal.namespace });
+    const { namespace } = options.temporal;
+    const view = await waitForDeployment(client, namespace, deployment.deploymentName);
+    if (view?.currentBuildId === deployment.buildId) return;
+    if (view?.currentBuildId) {
+      log(
+        `build ${deployment.buildId} of ${deployment.deploymentName} is running beside the current ${view.currentBuildId}; ` +
+          `new sagas start on it once promoted: procession deploy promote ${deployment.buildId}`,
+      );
+      return;
+    }
+    await promoteBuild(client, namespace, deployment);
+    log(`build ${deployment.buildId} is the first of ${deployment.deploymentName}: made current`);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function waitForDeployment(client: Client, namespace: string, deploymentName: string) {
+  // The deployment exists once the new worker has polled, a moment after it starts.
+  for (let waited = 0; ; waited += 200) {
+    const view = await describeDeployment(client, namespace, deploymentName);
+    if (view || waited >= 10_000) return view;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 function startProjections(options: RolesOptions, pool: Pool, log: Log): LogSubscription[] {

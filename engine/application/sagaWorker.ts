@@ -15,6 +15,16 @@ export interface SagaWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Another workflow module to bundle (the bench adds baseline workflows); defaults to the application's. */
   workflowsPath?: string;
+  /**
+   * Worker Versioning: the worker serves this build of the deployment, and a saga runs on the build it
+   * started on unless it says `versioning: 'autoUpgrade'`. Absent, the worker is unversioned.
+   */
+  deployment?: WorkerDeployment;
+}
+
+export interface WorkerDeployment {
+  deploymentName: string;
+  buildId: string;
 }
 
 /** The Temporal worker that runs every saga of the application and the activities that bridge them to the event store. */
@@ -35,5 +45,15 @@ export function createSagaWorker(application: Application, options: SagaWorkerOp
     },
     sinks: tracing.sinks,
     activities: application.activitiesFor(options.pool),
+    ...(options.deployment
+      ? {
+          workerDeploymentOptions: {
+            useWorkerVersioning: true,
+            version: options.deployment,
+            // Sagas declare their own (defineSaga's `versioning`); this covers any workflow that does not.
+            defaultVersioningBehavior: 'PINNED' as const,
+          },
+        }
+      : {}),
   });
 }

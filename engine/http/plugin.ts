@@ -15,6 +15,7 @@ import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerParkedEventRoutes } from './routes/parkedEvents';
 import { registerReadModelRoutes } from './routes/readModels';
+import { registerDeploymentRoutes } from './routes/deployments';
 import { registerSagaRoutes } from './routes/sagas';
 import { registerStreamRoutes } from './routes/streams';
 import { registerTraceRoutes } from './routes/trace';
@@ -54,6 +55,7 @@ async function processionHttpPlugin(app: FastifyInstance, deps: ApiDependencies)
     registerTraceRoutes(routes, deps);
     registerParkedEventRoutes(routes, deps);
     registerReadModelRoutes(routes, deps);
+    registerDeploymentRoutes(routes, deps);
     registerMetricsRoutes(routes, deps);
   });
 }

@@ -1,4 +1,5 @@
 import type { SignalDefinition } from '@temporalio/common';
+import { setWorkflowOptions } from '@temporalio/workflow';
 import type { Message } from '../aggregate/decider';
 import type { SagaDelivery, Trigger, TriggerEvent } from '../relay/trigger';
 import type { EventSignal, EventSignalOf } from './eventSignal';
@@ -96,7 +97,15 @@ export interface SagaOptions<Input, Result = unknown> {
   summary(key: string): string;
   /** The default for every trigger of the saga (a trigger may say otherwise); 'ignore' if unset. */
   whenFinished?: WhenFinished;
+  /**
+   * With Worker Versioning on (PROCESSION_DEPLOYMENT): 'pinned' (the default) finishes a run on the build it
+   * started on, so its steps and compensations never change under it; 'autoUpgrade' moves a running saga
+   * to the newest build, for sagas written to replay across changes (patched()).
+   */
+  versioning?: SagaVersioning;
 }
+
+export type SagaVersioning = 'pinned' | 'autoUpgrade';
 
 /**
  * What an event does for a key whose saga has finished: 'ignore' never re-runs a finished saga;
@@ -116,6 +125,11 @@ export function sagaKit<Event extends Message, Settings = object>() {
     defineSaga<Input, Result>(
       options: SagaOptions<Input, Result>,
     ): SagaBuilder<Event, Input, Settings, Result> {
+      // Read by the worker from the function itself, in the bundle and outside it alike.
+      setWorkflowOptions(
+        { versioningBehavior: options.versioning === 'autoUpgrade' ? 'AUTO_UPGRADE' : 'PINNED' },
+        options.workflow,
+      );
       return build<Event, Input, Settings, Result>(options, []);
     },
   };

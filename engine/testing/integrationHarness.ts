@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import type { Message } from '../aggregate/decider';
 import type { Application } from '../application/application';
-import { createSagaWorker } from '../application/sagaWorker';
+import { createSagaWorker, type WorkerDeployment } from '../application/sagaWorker';
 import type { CommandResult } from '../commands/commandEnvelope';
 import { handleCommand } from '../commands/commandHandler';
 import type { LogSubscription } from '../eventstore/subscription';
@@ -29,6 +29,8 @@ export interface IntegrationHarnessOptions<Settings> {
   /** Where the test database is created; the run's server by default (`testDatabaseServerUrl`). */
   databaseServerUrl?: string;
   label?: string;
+  /** Runs the worker as this build of a Worker Deployment (Worker Versioning). */
+  deployment?: WorkerDeployment;
 }
 
 /** Everything a saga needs, real and running: a database of its own, the worker, the relay, every projection. */
@@ -62,6 +64,7 @@ export async function startIntegrationHarness<Command extends Message, Settings>
     taskQueue: temporal.taskQueue,
     pool: db.pool,
     workflowBundle: options.workflowBundle,
+    deployment: options.deployment,
   });
   const running = worker.run();
   const relay = new Relay(db.pool, temporal.client, {
