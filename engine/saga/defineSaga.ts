@@ -1,5 +1,5 @@
 import type { SignalDefinition } from '@temporalio/common';
-import { setWorkflowOptions } from '@temporalio/workflow';
+import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
 import type { Message } from '../aggregate/decider';
 import type { SagaDelivery, Trigger, TriggerEvent } from '../relay/trigger';
 import type { EventSignal, EventSignalOf } from './eventSignal';
@@ -125,9 +125,12 @@ export function sagaKit<Event extends Message, Settings = object>() {
     defineSaga<Input, Result>(
       options: SagaOptions<Input, Result>,
     ): SagaBuilder<Event, Input, Settings, Result> {
-      // Read by the worker from the function itself, in the bundle and outside it alike.
+      // Asked when a run's first task starts. Only a versioned worker (one with a deployment name) may
+      // declare a behaviour: an unversioned one fails the task ("versioning behavior cannot be specified
+      // without deployment options"), so the same saga code runs under both.
+      const versioningBehavior = options.versioning === 'autoUpgrade' ? 'AUTO_UPGRADE' : 'PINNED';
       setWorkflowOptions(
-        { versioningBehavior: options.versioning === 'autoUpgrade' ? 'AUTO_UPGRADE' : 'PINNED' },
+        () => (workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {}),
         options.workflow,
       );
       return build<Event, Input, Settings, Result>(options, []);

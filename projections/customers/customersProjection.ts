@@ -40,6 +40,9 @@ export const customersProjection = defineProjection({
       await client.query(
         `insert into customer_orders (order_id, customer_id, currency, total_cents, placed_position)
          select * from unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[])
+           as placed(order_id, customer_id, currency, total_cents, placed_position)
+         -- An OrderPlaced no order could come from (the relay parks it) must not wedge the read model.
+         where order_id is not null and customer_id is not null and currency is not null and total_cents is not null
          on conflict (order_id) do nothing`,
         [
           orders.map((event) => event.data.orderId),

@@ -1,10 +1,11 @@
 import { fold } from '../../engine/aggregate/decider';
 import { customerAggregate, type CustomerEvent } from '../../domain/customer/customer';
 import type { DomainCommand } from '../../domain/registry';
-import { loadCheckpoint } from '../../engine/eventstore/checkpoints';
+import { loadCheckpoint, saveCheckpoint } from '../../engine/eventstore/checkpoints';
 import { handleCommand } from '../../engine/commands/commandHandler';
 import { customersProjection } from '../../projections/customers/customersProjection';
-import { getCustomerView } from '../../projections/customers/customersReadModel';
+import { getCustomerSpending, getCustomerView } from '../../projections/customers/customersReadModel';
+import { appendPoisonOrderPlaced } from '../harness/poisonEvent';
 import {
   customersDisabledForBeforeRequest,
   customersRegisteredBeforeRequest,
@@ -288,4 +289,38 @@ test('the customers disabled for a reason as of a position: later disables and o
   expect(
     await customersDisabledForBeforeRequest.page(database.pool, now, { after: null, upTo: 'd-1', limit: 10 }),
   ).toEqual(['d-1']);
+});
+
+test("orders fold into each customer's spending once; an OrderPlaced no order could come from is passed over", async () => {
+  const customerId = `spender-${Date.now()}`;
+  const send = (command: DomainCommand) => handleCommand(database.pool, shop, envelope(command));
+  await send({ type: 'RegisterCustomer', data: { customerId, name: 'S', email: 's@example.com' } });
+  await send({ type: 'ReceiveStock', data: { sku: `${customerId}-sku`, quantity: 5 } });
+  await appendPoisonOrderPlaced(database.pool);
+  const address = { name: 'S', line1: 'L', city: 'C', postalCode: 'P', country: 'GB' };
+  for (const [orderId, currency, unitPriceCents] of [
+    [`${customerId}-1`, 'EUR', 100],
+    [`${customerId}-2`, 'GBP', 250],
+    [`${customerId}-3`, 'EUR', 50],
+  ] as const)
+    await send({
+      type: 'PlaceOrder',
+      data: {
+        orderId,
+        customerId,
+        lines: [{ sku: `${customerId}-sku`, quantity: 1, unitPriceCents }],
+        paymentMethod: 'pm_card_ok',
+        shippingAddress: address,
+        currency,
+      },
+    });
+  const projection = runProjection(database.pool, customersProjection);
+  await projection.catchUp();
+  // Applied twice (a retried batch, a rebuild racing the runner): still one row per order.
+  await saveCheckpoint(database.pool, customersProjection.subscriptionId, logStart);
+  await projection.catchUp();
+  expect(await getCustomerSpending(database.pool, customerId)).toEqual([
+    { currency: 'EUR', orders: 2, totalCents: '150' },
+    { currency: 'GBP', orders: 1, totalCents: '250' },
+  ]);
 });
