@@ -11,12 +11,16 @@ function describeStream(view: StreamView, at: string): string {
     `${view.streamId} ${at}: version ${view.version}`,
     '',
     table([
-      ['VERSION', 'POSITION', 'RECORDED', 'TYPE', 'DATA'],
+      ['VERSION', 'POSITION', 'RECORDED', 'TYPE', 'SCHEMA', 'DATA'],
       ...view.events.map((event) => [
         String(event.streamVersion),
         event.globalPosition,
         event.recordedAt,
         event.type,
+        // An event lifted on read says how the log holds it.
+        event.storedAs
+          ? `v${event.schemaVersion} (stored as ${event.storedAs.type === event.type ? '' : `${event.storedAs.type} `}v${event.storedAs.schemaVersion})`
+          : `v${event.schemaVersion}`,
         JSON.stringify(event.data),
       ]),
     ]),

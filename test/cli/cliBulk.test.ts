@@ -145,9 +145,9 @@ test('stream --at-version prints the events up to that version and the state fol
   expect(run.code).toBe(0);
   const [heading, , header, first, second, , stateHeading, ...state] = run.stdout.trimEnd().split('\n');
   expect(heading).toBe('customer-cli-07 at version 2: version 2');
-  expect(header).toMatch(/^VERSION\s+POSITION\s+RECORDED\s+TYPE\s+DATA$/);
-  expect(first).toMatch(/^1\s+\d+\s+\S+Z\s+CustomerRegistered\s+\{.*"customerId":"cli-07"/);
-  expect(second).toMatch(/^2\s+\d+\s+\S+Z\s+CustomerDisabled\s+\{.*"reason":"cli"/);
+  expect(header).toMatch(/^VERSION\s+POSITION\s+RECORDED\s+TYPE\s+SCHEMA\s+DATA$/);
+  expect(first).toMatch(/^1\s+\d+\s+\S+Z\s+CustomerRegistered\s+v1\s+\{.*"customerId":"cli-07"/);
+  expect(second).toMatch(/^2\s+\d+\s+\S+Z\s+CustomerDisabled\s+v1\s+\{.*"reason":"cli"/);
   expect(stateHeading).toBe('state at version 2:');
   expect(JSON.parse(state.join('\n'))).toMatchObject({
     customerId: 'cli-07',
