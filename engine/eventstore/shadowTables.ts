@@ -37,6 +37,32 @@ export async function dropSchema(db: Queryable, schema: string): Promise<void> {
 }
 
 /**
+ * Whether a shadow set left by an interrupted rebuild still has the live tables' columns: a read model
+ * migrated in between would otherwise be swapped in without its new columns.
+ */
+export async function shadowMatchesLive(
+  db: Queryable,
+  schema: string,
+  tables: readonly string[],
+): Promise<boolean> {
+  const { rows } = await db.query<{ matches: boolean }>(
+    `with columns as (
+       select t.name, c.relnamespace = (select oid from pg_namespace where nspname = $1) as shadow,
+              string_agg(a.attname || ' ' || format_type(a.atttypid, a.atttypmod) || ' ' || a.attnotnull, ', '
+                         order by a.attname) as shape
+       from unnest($2::text[]) as t(name)
+       join pg_class c on c.relname = t.name
+         and (c.relnamespace = (select oid from pg_namespace where nspname = $1) or c.oid = to_regclass(quote_ident(t.name)))
+       join pg_attribute a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped
+       group by t.name, c.relnamespace)
+     select coalesce(bool_and(live.shape = copy.shape), true) as matches
+     from columns live join columns copy on copy.name = live.name and copy.shadow and not live.shadow`,
+    [schema, tables],
+  );
+  return rows[0]!.matches;
+}
+
+/**
  * Finds each table's live schema and refuses what a copy by `like … including all` would silently lose:
  * foreign keys (not copied) and column defaults drawing from a sequence the live table owns (dropped
  * with it after the swap).

@@ -13,6 +13,7 @@ import {
   dropSchema,
   prepareShadowSet,
   schemaExists,
+  shadowMatchesLive,
   shadowSchemaNames,
   swapShadowSet,
   type ShadowSet,
@@ -125,7 +126,9 @@ async function beginRebuild(
   const previous = await loadRebuild(pool, projection.name);
   const resumed =
     (previous?.phase === 'building' || previous?.phase === 'swapping') &&
-    (await schemaExists(pool, names.schema));
+    (await schemaExists(pool, names.schema)) &&
+    // A read model migrated since would be swapped in without its new columns: start over then.
+    (await shadowMatchesLive(pool, names.schema, projection.tables));
   if (!resumed) {
     await dropSchema(pool, names.retiredSchema);
     await dropSchema(pool, names.schema);
