@@ -2,7 +2,7 @@
 // port, with a real worker, relay and projections behind it, so bulk tasks really run to the end.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
-import type { RunningProcession } from '../../worker/procession';
+import type { ProcessionOptions, RunningProcession } from '../../worker/procession';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { bearer, testKeys } from '../harness/apiKeys';
 
@@ -12,9 +12,16 @@ let procession: RunningProcession;
 const bin = path.join(__dirname, '../../bin/procession.js');
 
 /** Procession for the test file's tests, with customers cli-00, cli-01, … registered; stopped after them. */
-export function useCliProcession(label: string, customers: number): void {
+export function useCliProcession(
+  label: string,
+  customers: number,
+  overrides: Partial<ProcessionOptions> = {},
+): void {
   beforeAll(async () => {
-    ({ procession } = running = await startTestProcession(label, { settings: { bulkPageSize: 10 } }));
+    ({ procession } = running = await startTestProcession(label, {
+      ...overrides,
+      settings: { bulkPageSize: 10 },
+    }));
     for (let i = 0; i < customers; i++) {
       await call('POST', '/customers', {
         body: { customerId: `cli-${String(i).padStart(2, '0')}`, name: 'C', email: 'c@example.com' },
@@ -30,12 +37,12 @@ export function useCliProcession(label: string, customers: number): void {
 export async function call<T = Record<string, unknown>>(
   method: string,
   urlPath: string,
-  options: { body?: unknown; correlationId?: string } = {},
+  options: { body?: unknown; correlationId?: string; as?: Parameters<typeof bearer>[0] } = {},
 ): Promise<{ status: number; body: T }> {
   const response = await fetch(`${procession.apiUrl}${urlPath}`, {
     method,
     headers: {
-      ...bearer('admin'),
+      ...bearer(options.as ?? 'admin'),
       ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...(options.correlationId ? { 'x-correlation-id': options.correlationId } : {}),
     },
