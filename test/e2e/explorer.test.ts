@@ -231,6 +231,43 @@ test('a fulfilled order in the explorer: its causation tree, the saga link, and 
   expect(firstRows).toContainEqual(['status', 'added', '', '"placed"']);
   expect(firstRows).toContainEqual([`lines[0].sku`, 'added', '', JSON.stringify(sku)]);
   expect(firstRows).toContainEqual(['shippingAddress.name', 'added', '', '"Ada"']);
+  await detail.getByText('Schema version 2.').waitFor({ state: 'attached' });
+
+  // An OrderPlaced the log holds at schema version 1 is shown upcast, saying how it is stored.
+  const legacyStream = `order-legacy-${orderId}`;
+  await procession.pool.query(
+    `insert into events (event_id, stream_id, stream_version, event_type, schema_version, data, metadata)
+     values (gen_random_uuid(), $1, 1, 'OrderPlaced', 1, $2, $3)`,
+    [
+      legacyStream,
+      JSON.stringify({
+        orderId: `legacy-${orderId}`,
+        customerId: 'c-legacy',
+        lines: [{ sku, quantity: 1, unitPriceCents: 100 }],
+        paymentMethod: 'pm_card_ok',
+        shippingAddress: { name: 'Old', line1: 'L', city: 'C', postalCode: 'P', country: 'GB' },
+        totalCents: 100,
+      }),
+      JSON.stringify({
+        correlationId: 'legacy',
+        causationId: 'legacy',
+        actor: 'test',
+        commandId: 'legacy',
+        commandType: 'PlaceOrder',
+      }),
+    ],
+  );
+  await page.evaluate(`location.hash = ${JSON.stringify(`stream=${legacyStream}&version=1`)}`);
+  await page.getByRole('heading', { name: `Playback of ${legacyStream}`, exact: true }).waitFor();
+  await detail
+    .getByText(
+      'Stored as OrderPlaced schema version 1; shown as OrderPlaced version 2, the shape readers see.',
+    )
+    .waitFor({ state: 'attached' });
+  expect(JSON.parse((await detail.locator('pre.state').textContent())!)).toMatchObject({
+    currency: 'EUR',
+    shippingAddress: { region: null },
+  });
 
   // The saga's details come from GET /sagas/:workflowId: its commands as its history tells them.
   await saga.getByRole('link', { name: 'Saga details' }).click();
