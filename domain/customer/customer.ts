@@ -1,4 +1,4 @@
-import { defineAggregate, notFound, rejectBecause } from '../../engine/aggregate';
+import { defineAggregate, irreversible, notFound, rejectBecause } from '../../engine/aggregate';
 import type { Message } from '../../engine/aggregate';
 
 export type RegisterCustomer = Message<
@@ -39,6 +39,27 @@ export const customerAggregate = defineAggregate<CustomerCommand, CustomerEvent,
   commandTypes: { RegisterCustomer: true, DisableCustomer: true, EnableCustomer: true },
   idOf: (data) => data.customerId,
   initialState,
+  reversals: {
+    CustomerRegistered: irreversible(
+      'a registration is the customer: undoing it would orphan their orders; disable the customer instead',
+    ),
+    // Conditional on the reason, so a customer disabled again for another reason since stays disabled.
+    CustomerDisabled: ({ data }) => [
+      {
+        type: 'EnableCustomer',
+        data: { customerId: data.customerId, reason: 'reverted', ifDisabledFor: data.reason },
+      },
+    ],
+    CustomerEnabled: ({ data }, before) =>
+      before.status === 'disabled'
+        ? [
+            {
+              type: 'DisableCustomer',
+              data: { customerId: data.customerId, reason: before.disabledReason ?? 'reverted' },
+            },
+          ]
+        : [],
+  },
 
   evolve(state, event) {
     switch (event.type) {

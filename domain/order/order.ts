@@ -1,4 +1,4 @@
-import { defineAggregate, notFound, rejectBecause } from '../../engine/aggregate';
+import { defineAggregate, irreversible, notFound, rejectBecause } from '../../engine/aggregate';
 import type { Message } from '../../engine/aggregate';
 import type { ShippingAddress } from '../shipment/shipment';
 
@@ -109,6 +109,13 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
   commandTypes: { PlaceOrder: true, ConfirmOrder: true, CancelOrder: true },
   idOf: (data) => data.orderId,
   initialState,
+  reversals: {
+    OrderPlaced: ({ data }) => [{ type: 'CancelOrder', data: { orderId: data.orderId, reason: 'reverted' } }],
+    OrderConfirmed: irreversible(
+      'a confirmed order was paid and shipped: it is undone by a refund, not a revert',
+    ),
+    OrderCancelled: irreversible('cancelling released the stock and voided the payment; place a new order'),
+  },
 
   evolve(state, event) {
     switch (event.type) {

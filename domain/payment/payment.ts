@@ -1,4 +1,4 @@
-import { defineAggregate, rejectBecause } from '../../engine/aggregate';
+import { defineAggregate, irreversible, rejectBecause } from '../../engine/aggregate';
 import type { DecisionContext, Message } from '../../engine/aggregate';
 import { consultProvider } from './paymentMethods';
 
@@ -117,6 +117,14 @@ export const paymentAggregate = defineAggregate<PaymentCommand, PaymentEvent, Pa
   commandTypes: { AuthorizePayment: true, CapturePayment: true, VoidPayment: true, RefundPayment: true },
   idOf: (data) => data.orderId,
   initialState,
+  reversals: {
+    PaymentAuthorized: ({ data }) => [{ type: 'VoidPayment', data: { orderId: data.orderId } }],
+    PaymentCaptured: irreversible(
+      'captured money is returned by a refund (RefundPayment), an act of its own',
+    ),
+    PaymentVoided: irreversible('a voided authorization cannot be renewed without the card holder'),
+    PaymentRefunded: irreversible('refunded money is back with the card holder'),
+  },
 
   evolve(state, event) {
     switch (event.type) {

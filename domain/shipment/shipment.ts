@@ -1,4 +1,4 @@
-import { defineAggregate, notFound, rejectBecause } from '../../engine/aggregate';
+import { defineAggregate, irreversible, notFound, rejectBecause } from '../../engine/aggregate';
 import type { Message } from '../../engine/aggregate';
 
 export interface ShippingAddress {
@@ -40,6 +40,11 @@ export const shipmentAggregate = defineAggregate<ShipmentCommand, ShipmentEvent,
   commandTypes: { ScheduleShipment: true, DispatchShipment: true, CancelShipment: true },
   idOf: (data) => data.orderId,
   initialState,
+  reversals: {
+    ShipmentScheduled: ({ data }) => [{ type: 'CancelShipment', data: { orderId: data.orderId } }],
+    ShipmentDispatched: irreversible('the parcel has left the warehouse'),
+    ShipmentCancelled: irreversible('a cancelled shipment is not scheduled again; the order is placed anew'),
+  },
 
   evolve(state, event) {
     switch (event.type) {

@@ -1,4 +1,5 @@
 import type { Decider, Message } from './decider';
+import { checkReversals, type Reversals } from './reversal';
 
 /**
  * An aggregate, defined once: its decider, the commands it handles, and how a command names the instance
@@ -15,6 +16,8 @@ export interface Aggregate<Command extends Message, Event extends Message, State
   idOf(data: Command['data']): string;
   /** The stream that holds the instance with this id: the one place a stream id is built. */
   streamId(id: string): string;
+  /** How each event is undone, when the aggregate declares it (see ./reversal.ts). */
+  readonly reversals?: Reversals<Command, Event, State>;
 }
 
 export interface AggregateDefinition<Command extends Message, Event extends Message, State> extends Decider<
@@ -25,6 +28,11 @@ export interface AggregateDefinition<Command extends Message, Event extends Mess
   /** Keyed by every command type, so a command the aggregate forgets to list fails to compile. */
   commandTypes: { [Type in Command['type']]: true };
   idOf(data: Command['data']): string;
+  /**
+   * Optional: per event type, the commands that undo it or `irreversible(reason)`. Keyed by every event
+   * type, so one left out fails to compile; entries are checked here.
+   */
+  reversals?: Reversals<Command, Event, State>;
 }
 
 export function defineAggregate<Command extends Message, Event extends Message, State>(
@@ -32,6 +40,7 @@ export function defineAggregate<Command extends Message, Event extends Message, 
 ): Aggregate<Command, Event, State> {
   if (!/^[a-z][a-zA-Z0-9]*$/.test(definition.streamType))
     throw new Error(`stream type '${definition.streamType}' must be a word: stream ids are <type>-<id>`);
+  if (definition.reversals) checkReversals(definition.streamType, definition.reversals);
   return {
     ...definition,
     commandTypes: Object.keys(definition.commandTypes) as Command['type'][],

@@ -5,3 +5,5 @@ export * from './decider';
 export * from './errors';
 export * from './eventSchemas';
 export * from './registry';
+export * from './reversal';
+export * from './revertPlan';
