@@ -18,6 +18,7 @@ import { registerReadModelRoutes } from './routes/readModels';
 import { registerDeploymentRoutes } from './routes/deployments';
 import { registerSagaRoutes } from './routes/sagas';
 import { registerStreamRoutes } from './routes/streams';
+import { registerStreamRevertRoute } from './routes/streamRevert';
 import { registerTraceRoutes } from './routes/trace';
 
 function installRateLimit(app: FastifyInstance, perMinute: number): void {
@@ -52,6 +53,7 @@ async function processionHttpPlugin(app: FastifyInstance, deps: ApiDependencies)
     registerBulkRoutes(routes, deps);
     registerSagaRoutes(routes, deps);
     registerStreamRoutes(routes, deps);
+    registerStreamRevertRoute(routes, deps);
     registerTraceRoutes(routes, deps);
     registerParkedEventRoutes(routes, deps);
     registerReadModelRoutes(routes, deps);
