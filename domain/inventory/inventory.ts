@@ -1,4 +1,4 @@
-import { defineAggregate, rejectBecause } from '../../engine/aggregate';
+import { defineAggregate, irreversible, rejectBecause } from '../../engine/aggregate';
 import type { Message } from '../../engine/aggregate';
 
 export type ReceiveStock = Message<'ReceiveStock', { sku: string; quantity: number }>;
@@ -6,14 +6,17 @@ export type ReserveStock = Message<'ReserveStock', { sku: string; orderId: strin
 export type ReleaseStock = Message<'ReleaseStock', { sku: string; orderId: string }>;
 /** The order's reserved units left the warehouse: they stop being stock at all. */
 export type ShipStock = Message<'ShipStock', { sku: string; orderId: string }>;
-export type InventoryCommand = ReceiveStock | ReserveStock | ReleaseStock | ShipStock;
+/** A count found wrong (or a receipt reverted): `quantity` is the change, negative to remove units. */
+export type CorrectStock = Message<'CorrectStock', { sku: string; quantity: number; reason: string }>;
+export type InventoryCommand = ReceiveStock | ReserveStock | ReleaseStock | ShipStock | CorrectStock;
 
 export type StockReceived = Message<'StockReceived', { sku: string; quantity: number }>;
 export type StockReserved = Message<'StockReserved', { sku: string; orderId: string; quantity: number }>;
 /** `quantity` is what the order held, so a reader of the log alone can rebuild availability. */
 export type StockReleased = Message<'StockReleased', { sku: string; orderId: string; quantity: number }>;
 export type StockShipped = Message<'StockShipped', { sku: string; orderId: string; quantity: number }>;
-export type InventoryEvent = StockReceived | StockReserved | StockReleased | StockShipped;
+export type StockCorrected = Message<'StockCorrected', { sku: string; quantity: number; reason: string }>;
+export type InventoryEvent = StockReceived | StockReserved | StockReleased | StockShipped | StockCorrected;
 
 export interface InventoryState {
   sku: string;
@@ -53,9 +56,30 @@ function requireValidQuantity(sku: string, quantity: number): void {
 
 export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEvent, InventoryState>({
   streamType: 'inventory',
-  commandTypes: { ReceiveStock: true, ReserveStock: true, ReleaseStock: true, ShipStock: true },
+  commandTypes: {
+    ReceiveStock: true,
+    ReserveStock: true,
+    ReleaseStock: true,
+    ShipStock: true,
+    CorrectStock: true,
+  },
   idOf: (data) => data.sku,
   initialState,
+  reversals: {
+    StockReceived: ({ data }) => [
+      { type: 'CorrectStock', data: { sku: data.sku, quantity: -data.quantity, reason: 'receipt reverted' } },
+    ],
+    StockCorrected: ({ data }) => [
+      {
+        type: 'CorrectStock',
+        data: { sku: data.sku, quantity: -data.quantity, reason: 'correction reverted' },
+      },
+    ],
+    StockReserved: ({ data }) => [{ type: 'ReleaseStock', data: { sku: data.sku, orderId: data.orderId } }],
+    // Reserved again only if the units are still free: otherwise the revert is refused as rejected.
+    StockReleased: ({ data }) => [{ type: 'ReserveStock', data: { ...data } }],
+    StockShipped: irreversible('the units left the warehouse with the parcel'),
+  },
 
   evolve(state, event) {
     switch (event.type) {
@@ -74,6 +98,8 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
         const { [event.data.orderId]: _shipped, ...reservations } = state.reservations;
         return { ...state, onHand: state.onHand - event.data.quantity, reservations };
       }
+      case 'StockCorrected':
+        return { ...state, sku: event.data.sku, onHand: state.onHand + event.data.quantity };
     }
   },
 
@@ -113,6 +139,28 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
         // Shipped already (a retry), or nothing was ever held for the order: nothing leaves.
         if (held === 0) return [];
         return [{ type: 'StockShipped', data: { sku, orderId, quantity: held } }];
+      }
+
+      case 'CorrectStock': {
+        const { sku, quantity, reason } = command.data;
+        if (!Number.isInteger(quantity) || quantity === 0)
+          rejectBecause(
+            'InvalidQuantity',
+            `A correction is a whole number of units other than 0, got ${quantity}`,
+            {
+              sku,
+              quantity,
+            },
+          );
+        // Units orders hold cannot be corrected away: release them first.
+        const { reserved } = availability(state);
+        if (state.onHand + quantity < reserved)
+          rejectBecause(
+            'CorrectionBelowReserved',
+            `${sku} has ${state.onHand} on hand, ${reserved} reserved: removing ${-quantity} would leave orders short`,
+            { sku, onHand: state.onHand, reserved, quantity },
+          );
+        return [{ type: 'StockCorrected', data: { sku, quantity, reason } }];
       }
     }
   },

@@ -5,6 +5,7 @@ import {
   type CustomerState,
 } from '../../domain/customer/customer';
 import { groupAggregate } from '../../domain/group/group';
+import { availability, inventoryAggregate } from '../../domain/inventory/inventory';
 import { orderAggregate } from '../../domain/order/order';
 import { paymentAggregate } from '../../domain/payment/payment';
 import { shipmentAggregate } from '../../domain/shipment/shipment';
@@ -164,4 +165,39 @@ test('a declaration that leaves out an event type does not compile', () => {
   // @ts-expect-error — CustomerEnabled has no entry
   const reversals: Reversals<CustomerCommand, CustomerEvent, CustomerState> = missing;
   expect(Object.keys(reversals)).not.toContain('CustomerEnabled');
+});
+
+test('stock: a receipt is reverted by a correction, a reservation by a release; a shipment cannot be', () => {
+  const history = versioned([
+    { type: 'StockReceived' as const, data: { sku: 's1', quantity: 5 } },
+    { type: 'StockReserved' as const, data: { sku: 's1', orderId: 'o1', quantity: 2 } },
+  ]);
+  const plan = planRevert(inventoryAggregate, history, 0);
+  if (!plan.reversible) throw new Error(plan.reason);
+  expect(plan.steps.flatMap((step) => step.commands)).toEqual([
+    { type: 'ReleaseStock', data: { sku: 's1', orderId: 'o1' } },
+    { type: 'CorrectStock', data: { sku: 's1', quantity: -5, reason: 'receipt reverted' } },
+  ]);
+  const reverted = apply(
+    inventoryAggregate,
+    fold(inventoryAggregate, history),
+    plan.steps.flatMap((step) => step.commands),
+  );
+  expect(availability(reverted)).toEqual({ sku: 's1', onHand: 0, reserved: 0, available: 0 });
+
+  // In the other order the correction would take units an order holds: the decider refuses it.
+  expect(() =>
+    apply(inventoryAggregate, fold(inventoryAggregate, history), [
+      { type: 'CorrectStock', data: { sku: 's1', quantity: -5, reason: 'recount' } },
+    ]),
+  ).toThrow(/5 on hand, 2 reserved: removing 5 would leave orders short/);
+
+  const shipped = versioned([
+    ...history,
+    { type: 'StockShipped' as const, data: { sku: 's1', orderId: 'o1', quantity: 2 } },
+  ]);
+  expect(planRevert(inventoryAggregate, shipped, 2)).toMatchObject({
+    reversible: false,
+    eventType: 'StockShipped',
+  });
 });
