@@ -18,12 +18,22 @@ export interface ShadowSet {
 
 const identifierLimit = 63;
 
+/** A read model this kind of rebuild cannot copy faithfully; the plain rebuild (in place) still can. */
+export class OnlineRebuildRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OnlineRebuildRefused';
+  }
+}
+
 export function shadowSchemaNames(readModel: string): { schema: string; retiredSchema: string } {
   const word = readModel.toLowerCase();
   const names = { schema: `procession_rebuild_${word}`, retiredSchema: `procession_retired_${word}` };
   // PostgreSQL truncates longer names silently, and two read models could then share a schema.
   if (names.retiredSchema.length > identifierLimit)
-    throw new Error(`read model name '${readModel}' is too long for an online rebuild's schema names`);
+    throw new OnlineRebuildRefused(
+      `read model name '${readModel}' is too long for an online rebuild's schema names`,
+    );
   return names;
 }
 
@@ -87,13 +97,15 @@ async function liveSchemasOf(db: Queryable, tables: readonly string[]): Promise<
   const schemas = new Map<string, string>();
   for (const row of rows) {
     if (row.schema === null)
-      throw new Error(`read model table '${row.name}' does not exist: are its migrations applied?`);
+      throw new OnlineRebuildRefused(
+        `read model table '${row.name}' does not exist: are its migrations applied?`,
+      );
     if (row.foreign_keys)
-      throw new Error(
+      throw new OnlineRebuildRefused(
         `table '${row.name}' has foreign keys, which an online rebuild cannot copy; rebuild it in place`,
       );
     if (row.sequence_defaults)
-      throw new Error(
+      throw new OnlineRebuildRefused(
         `table '${row.name}' draws a default from a sequence it owns, which an online rebuild cannot copy; rebuild it in place`,
       );
     schemas.set(row.name, row.schema);

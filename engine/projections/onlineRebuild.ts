@@ -93,6 +93,7 @@ export async function startOnlineRebuild(
   try {
     begun = await beginRebuild(pool, projection, log);
   } catch (error) {
+    await markRebuild(pool, projection.name, 'failed', (error as Error).message).catch(() => {});
     await unlock();
     throw error;
   }

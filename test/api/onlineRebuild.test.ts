@@ -9,6 +9,7 @@ import {
 import { runProjection } from '../../engine/projections/projectionRunner';
 import type { LogSubscription } from '../../engine/eventstore/subscription';
 import { customersProjection } from '../../projections/customers/customersProjection';
+import { OnlineRebuildRefused } from '../../engine/eventstore/shadowTables';
 import { startApiTest, type ApiTest } from './apiHarness';
 
 // Blue/green: the customers read model is rebuilt into a second set of tables while reads and writes go on
@@ -228,4 +229,23 @@ test('bad requests for a rebuild answer 4xx and start nothing', async () => {
   expect([401, 403]).toContain(asReader.statusCode);
   const watched = (await api.request({ method: 'GET', url: '/read-models/customers' })).json();
   expect(watched.rebuild.phase).toBe('done');
+});
+
+test('a read model whose tables an online rebuild cannot copy is refused, saying why, and marked failed', async () => {
+  await api.database.pool.query(`create table fk_parent (id text primary key);
+    create table fk_child (id text primary key, parent text references fk_parent (id))`);
+  const withForeignKey = { ...customersProjection, name: 'fkModel', tables: ['fk_child'] };
+  await expect(startOnlineRebuild(api.database.pool, withForeignKey)).rejects.toThrow(
+    new OnlineRebuildRefused(
+      "table 'fk_child' has foreign keys, which an online rebuild cannot copy; rebuild it in place",
+    ),
+  );
+  const { rows } = await api.database.pool.query(
+    "select phase, error from read_model_rebuilds where read_model = 'fkModel'",
+  );
+  expect(rows).toEqual([{ phase: 'failed', error: expect.stringMatching(/foreign keys/) }]);
+  const leftovers = await api.database.pool.query(
+    "select nspname from pg_namespace where nspname like 'procession_%'",
+  );
+  expect(leftovers.rows).toEqual([]);
 });

@@ -4,6 +4,7 @@ import { projectionPosition, resetProjection } from '../../projections/projectio
 import { RebuildAlreadyRunning, startOnlineRebuild } from '../../projections/onlineRebuild';
 import { loadRebuild, rebuildLockSql } from '../../eventstore/readModelRebuilds';
 import { loadCheckpoint } from '../../eventstore/checkpoints';
+import { OnlineRebuildRefused } from '../../eventstore/shadowTables';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, nullable, nullableString, strictObject } from '../schemas';
@@ -110,6 +111,12 @@ export function registerReadModelRoutes(app: TypedApp, deps: ApiDependencies): v
       const projection = named(request.params.name);
       if (request.query.mode === 'online') {
         const started = await startOnlineRebuild(deps.pool, projection).catch((error: unknown) => {
+          if (error instanceof OnlineRebuildRefused)
+            throw new ApiError(
+              409,
+              'OnlineRebuildRefused',
+              `${error.message} (POST …/rebuild without mode=online)`,
+            );
           if (error instanceof RebuildAlreadyRunning)
             throw new ApiError(
               409,
