@@ -115,9 +115,8 @@ export class LogSubscription {
             const batch = await this.processOneBatch();
             // A NOTIFY heard during the read found no sleep to wake: go on reading.
             if (batch.moved || this.notified) continue;
-            // Decided by the horizon the empty read itself stopped at, never by a later look: an append
-            // that held it and then ended without a NOTIFY (it appended nothing, or rolled back) would
-            // look like no hold at all, and the events it held back would wait out a whole poll.
+            // By the horizon the empty read stopped at, never a later look: an append that held it and
+            // ended without a NOTIFY (nothing appended, rolled back) would look like no hold at all.
             const heldBack = this.stalls.heldBack(batch.horizon);
             await this.sleep(heldBack ? Math.min(pollIntervalMs, 50) : pollIntervalMs);
           }
