@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { CliError, encode, type ApiClient } from './client';
 import { table, type Output } from './output';
 import type { Context } from './context';
+import { revertCommand } from './bulkRevert';
 import type { AsJson, BulkAccepted, BulkProgressView, BulkTaskList } from '../engine/http/contract';
 
 export type BulkProgress = AsJson<BulkProgressView>;
@@ -15,7 +16,7 @@ const finished = new Set(['completed', 'failed', 'cancelled']);
 /** A task that ended badly is a failed command for a script: `--watch` exits 2 then. */
 export const taskDidNotCompleteExitCode = 2;
 
-function describeProgress(progress: BulkProgress): string {
+export function describeProgress(progress: BulkProgress): string {
   const lines = [
     `${progress.task} ${progress.bulkId}: ${progress.status}`,
     `  processed ${progress.processed} of ${progress.total} (changed ${progress.changed}, unchanged ${progress.unchanged}, failed ${progress.failed})`,
@@ -25,6 +26,10 @@ function describeProgress(progress: BulkProgress): string {
     lines.push(`  failed ${failure.itemId}: ${failure.reason}`);
   if (progress.failures.length > 10)
     lines.push(`  … ${progress.failures.length - 10} more failures (see --json)`);
+  if (progress.skipped > 0)
+    lines.push(`  left alone ${progress.skipped} changed by something else since (see --json)`);
+  if (progress.reverts) lines.push(`  reverts ${progress.reverts}`);
+  if (progress.revertedBy) lines.push(`  reverted by ${progress.revertedBy}`);
   lines.push(`  workflow ${progress.workflowId}${progress.uiUrl ? `  ${progress.uiUrl}` : ''}`);
   return lines.join('\n');
 }
@@ -142,7 +147,7 @@ export async function watchBulk(
   }
 }
 
-async function finish(context: Context, progress: BulkProgress, watched: boolean): Promise<void> {
+export async function finish(context: Context, progress: BulkProgress, watched: boolean): Promise<void> {
   context.output.result(progress, () => describeProgress(progress));
   if (watched && progress.status !== 'completed') {
     throw new CliError(
@@ -155,11 +160,14 @@ async function finish(context: Context, progress: BulkProgress, watched: boolean
 }
 
 export function registerBulkCommands(program: Command, contextOf: () => Context): void {
-  const bulk = program.command('bulk').description('bulk tasks: list, start, watch, pause, resume, cancel');
+  const bulk = program
+    .command('bulk')
+    .description('bulk tasks: list, start, watch, pause, resume, cancel, revert');
   listCommand(bulk, contextOf);
   startCommand(bulk, contextOf);
   statusCommand(bulk, contextOf);
   controlCommands(bulk, contextOf);
+  revertCommand(bulk, contextOf);
 }
 
 function listCommand(bulk: Command, contextOf: () => Context): void {
@@ -269,7 +277,7 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function intervalOf(text: string): number {
+export function intervalOf(text: string): number {
   const ms = Number(text);
   if (!Number.isInteger(ms) || ms < 50 || ms > 60_000)
     throw new CliError('--interval must be a whole number of milliseconds from 50 to 60000', 'BadOption');

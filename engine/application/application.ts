@@ -6,6 +6,7 @@ import { createBulkTaskActivities } from '../bulk/bulkTaskActivities';
 import { bulkTasksSaga, type BulkSettings } from '../bulk/bulkTaskSaga';
 import { bulkTask } from '../bulk/bulkTaskWorkflow';
 import { bulkTaskWorkflowType } from '../bulk/contract';
+import { revertBulkTask } from '../bulk/revert/revertBulkTask';
 import type { MigrationSet } from '../eventstore/migrate';
 import type { Projection } from '../projections/projection';
 import type { Trigger } from '../relay/trigger';
@@ -61,12 +62,14 @@ export function defineApplication<Settings extends BulkSettings = BulkSettings>(
     'projections',
     definition.projections.map((projection) => projection.name),
   );
+  // The engine's revert task runs beside the application's, so reverting any of them needs no code.
+  const runnableBulkTasks = [...definition.bulkTasks, revertBulkTask];
   unique(
     'bulk tasks',
-    definition.bulkTasks.map((task) => task.name),
+    runnableBulkTasks.map((task) => task.name),
   );
   for (const task of definition.bulkTasks) {
-    if (!definition.projections.includes(task.items.readModel))
+    if (task.items.readModel && !definition.projections.includes(task.items.readModel))
       throw new Error(
         `bulk task '${task.name}' pages the read model '${task.items.readModel.name}', which is not listed`,
       );
@@ -83,7 +86,7 @@ export function defineApplication<Settings extends BulkSettings = BulkSettings>(
       throw new Error(
         'the registry must list bulkTaskAggregate (engine/bulk/bulkTaskAggregate) to run bulk tasks',
       );
-    sagas.push(bulkTasksSaga<Settings>(definition.bulkTasks));
+    sagas.push(bulkTasksSaga<Settings>(runnableBulkTasks));
   }
   return {
     ...definition,
@@ -96,7 +99,7 @@ export function defineApplication<Settings extends BulkSettings = BulkSettings>(
     activitiesFor: (pool) => ({
       ...createCommandActivities(pool, definition.registry),
       ...createAggregateReadActivities(pool, definition.registry),
-      ...createBulkTaskActivities(pool, definition.registry, definition.bulkTasks),
+      ...createBulkTaskActivities(pool, definition.registry, runnableBulkTasks),
       ...definition.activities?.(pool),
     }),
     projectionNamed: (name) => definition.projections.find((projection) => projection.name === name),

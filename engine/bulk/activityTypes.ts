@@ -33,6 +33,8 @@ export interface BulkPageResult {
   changed: number;
   unchanged: number;
   failures: BulkFailure[];
+  /** Items left alone because something else changed them since (absent in results of older workers). */
+  skipped?: BulkFailure[];
 }
 
 /** The activities the bulk workflow calls; implemented by ./bulkTaskActivities.ts in the worker. */

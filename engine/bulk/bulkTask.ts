@@ -1,5 +1,6 @@
 import type { Static, TSchema } from 'typebox';
 import type { Message } from '../aggregate/decider';
+import type { AggregateRegistry } from '../aggregate/registry';
 import type { LogPosition, Queryable } from '../eventstore/types';
 import type { Projection } from '../projections/projection';
 
@@ -23,8 +24,11 @@ export interface KeyRange {
  * that is what lets pages run side by side and a run resume from its cursor after a crash.
  */
 export interface BulkItemSet<Params> {
-  /** The read model the queries read; a run waits until it has reached the request. */
-  readModel: Projection;
+  /**
+   * The read model the queries read; a run waits until it has reached the request. Absent for a set read
+   * from the event store's own tables, which are current once the request is.
+   */
+  readModel?: Projection;
   count(db: Queryable, scope: BulkSetScope<Params>): Promise<number>;
   page(db: Queryable, scope: BulkSetScope<Params>, range: KeyRange): Promise<string[]>;
 }
@@ -49,6 +53,24 @@ export interface BulkTaskDefinition<Command extends Message, Schema extends TSch
   window?: number;
 }
 
+/** What one page does to one item: send its command, nothing, or leave it alone and say why. */
+export type PlannedItem =
+  | { itemId: string; command: Message; expectedVersion?: number }
+  /** Already as the task would leave it: counted unchanged. */
+  | { itemId: string; command: null }
+  /** Changed by something else since the task looked: reported per item and left alone. */
+  | { itemId: string; skipped: string }
+  /** Cannot be done, for a reason retrying will not change: counted as a failure. */
+  | { itemId: string; failed: string };
+
+/** What a page planner may read: the store, the aggregates, and which run and parameters it plans for. */
+export interface PagePlanContext {
+  db: Queryable;
+  registry: AggregateRegistry;
+  bulkId: string;
+  params: Record<string, unknown>;
+}
+
 /** A bulk task with its types erased, as the engine's runtime holds it. */
 export interface BulkTask {
   readonly name: string;
@@ -56,7 +78,11 @@ export interface BulkTask {
   readonly description: string;
   readonly params: TSchema;
   readonly items: BulkItemSet<Record<string, unknown>>;
-  command(itemId: string, params: Record<string, unknown>): Message;
+  /**
+   * Each item's command for one page. An application's task takes it from its pure `command`; an
+   * engine task (a revert) reads what it needs first, in the page's activity.
+   */
+  planPage(context: PagePlanContext, itemIds: readonly string[]): Promise<PlannedItem[]>;
   readonly pageSize: number;
   readonly pagesPerRun: number;
   readonly maxFailures: number;
@@ -72,11 +98,13 @@ export function bulkTaskKit<Command extends Message>() {
     defineBulkTask<Schema extends TSchema>(definition: BulkTaskDefinition<Command, Schema>): BulkTask {
       if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(definition.name))
         throw new Error(`bulk task name '${definition.name}' must be lower-case words joined by '-'`);
+      const { command, ...rest } = definition;
       return {
         ...bulkDefaults,
-        ...definition,
+        ...rest,
         items: definition.items as BulkItemSet<Record<string, unknown>>,
-        command: (itemId, params) => definition.command(itemId, params as Static<Schema>),
+        planPage: async ({ params }, itemIds) =>
+          itemIds.map((itemId) => ({ itemId, command: command(itemId, params as Static<Schema>) })),
       };
     },
   };

@@ -2,12 +2,11 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Pool } from 'pg';
 import type { AggregateRegistry } from '../aggregate/registry';
-import { handleCommandBatch, type BatchOutcome } from '../commands/batchCommandHandler';
 import { comparePositions } from '../eventstore/types';
 import { projectionPosition, waitForProjection } from '../projections/projectionRunner';
-import type { BulkPageResult, BulkTaskActivities } from './activityTypes';
-import { bulkTaskAggregate } from './bulkTaskAggregate';
-import { bulkItemCommandId, bulkTaskNamed, type BulkTask } from './bulkTask';
+import type { BulkPageRequest, BulkPageResult, BulkTaskActivities } from './activityTypes';
+import { bulkTaskNamed, type BulkTask } from './bulkTask';
+import { applyBulkPage } from './applyBulkPage';
 
 type TaskNamed = (name: string) => BulkTask;
 
@@ -63,6 +62,7 @@ function readModelWaits(
     async waitForBulkReadModel(request) {
       const context = Context.current();
       const { readModel } = taskNamed(request.task).items;
+      if (!readModel) return;
       for (;;) {
         const position = await projectionPosition(pool, readModel);
         if (comparePositions(position, request.asOf) >= 0) return;
@@ -74,6 +74,7 @@ function readModelWaits(
     async waitForBulkWrites(request) {
       const context = Context.current();
       const { readModel } = taskNamed(request.task).items;
+      if (!readModel) return;
       for (;;) {
         const wait = await waitForProjection(pool, readModel, request.position, 1_000);
         if (wait.reached) return;
@@ -83,66 +84,18 @@ function readModelWaits(
   };
 }
 
-/**
- * One page of the run's item set: ids by keyset from the read model, then one batch through the
- * command handler (own decide, own expected version, own command id per item).
- */
-async function processBulkPage(
+/** The page activity: the page applied with Temporal's attempt, run ids and heartbeat. */
+function processBulkPage(
   pool: Pool,
   registry: AggregateRegistry,
   task: BulkTask,
-  request: Parameters<BulkTaskActivities['processBulkPage']>[0],
+  request: BulkPageRequest,
 ): Promise<BulkPageResult> {
   const context = Context.current();
-  const ids = await task.items.page(pool, request, request);
-  context.heartbeat({ after: request.after, found: ids.length });
-  const outcomes = await handleCommandBatch(
-    pool,
-    registry,
-    ids.map((itemId) => ({
-      commandId: bulkItemCommandId(request.bulkId, itemId),
-      command: task.command(itemId, request.params),
-      attempt: context.info.attempt,
-      metadata: {
-        correlationId: request.correlationId,
-        // Caused by the run: its stream holds the request that started it.
-        causationId: bulkTaskAggregate.streamId(request.bulkId),
-        actor: `bulk:${task.name}`,
-        workflowId: context.info.workflowExecution?.workflowId,
-        runId: context.info.workflowExecution?.runId,
-      },
-    })),
-  );
-  const result = pageResult(ids, outcomes);
-  context.heartbeat({ after: result.lastItemId, done: true });
-  return result;
-}
-
-/** A page's counts, failures and the position of its last write (for read-your-writes at the end). */
-function pageResult(ids: readonly string[], outcomes: readonly BatchOutcome[]): BulkPageResult {
-  const result: BulkPageResult = {
-    handled: ids.length,
-    lastItemId: ids.at(-1) ?? null,
-    lastPosition: null,
-    changed: 0,
-    unchanged: 0,
-    failures: [],
-  };
-  outcomes.forEach((outcome, index) => {
-    if (!outcome.ok)
-      result.failures.push({
-        itemId: ids[index]!,
-        reason: `${outcome.error.name}: ${outcome.error.message}`,
-      });
-    else if (outcome.result.changed) {
-      result.changed++;
-      const position = outcome.result.position;
-      if (
-        position !== null &&
-        (result.lastPosition === null || BigInt(position) > BigInt(result.lastPosition))
-      )
-        result.lastPosition = position;
-    } else result.unchanged++;
+  return applyBulkPage(pool, registry, task, request, {
+    attempt: context.info.attempt,
+    workflowId: context.info.workflowExecution?.workflowId,
+    runId: context.info.workflowExecution?.runId,
+    heartbeat: (details) => context.heartbeat(details),
   });
-  return result;
 }

@@ -8,6 +8,8 @@ export interface BulkCounts {
   changed: number;
   unchanged: number;
   failed: number;
+  /** Items left alone because something else changed them (a revert's conflicts); absent before reverts. */
+  skipped?: number;
 }
 
 export interface BulkFailure {
@@ -30,15 +32,21 @@ export type RequestBulkTask = Message<
 >;
 export type CompleteBulkTask = Message<
   'CompleteBulkTask',
-  { bulkId: string; counts: BulkCounts; failures: BulkFailure[] }
+  { bulkId: string; counts: BulkCounts; failures: BulkFailure[]; skips?: BulkFailure[] }
 >;
-export type CancelBulkTask = Message<'CancelBulkTask', { bulkId: string; counts: BulkCounts }>;
+export type CancelBulkTask = Message<
+  'CancelBulkTask',
+  { bulkId: string; counts: BulkCounts; skips?: BulkFailure[] }
+>;
 /** Stopped by the engine, e.g. after more failures than the task allows. */
 export type FailBulkTask = Message<
   'FailBulkTask',
-  { bulkId: string; counts: BulkCounts; failures: BulkFailure[]; reason: string }
+  { bulkId: string; counts: BulkCounts; failures: BulkFailure[]; reason: string; skips?: BulkFailure[] }
 >;
-export type BulkTaskCommand = RequestBulkTask | CompleteBulkTask | CancelBulkTask | FailBulkTask;
+/** Marks a finished run as reverted by the run `revertBulkId`; the revert run itself is requested apart. */
+export type RevertBulkTask = Message<'RevertBulkTask', { bulkId: string; revertBulkId: string }>;
+export type BulkTaskCommand =
+  RequestBulkTask | CompleteBulkTask | CancelBulkTask | FailBulkTask | RevertBulkTask;
 
 export type BulkTaskRequested = Message<
   'BulkTaskRequested',
@@ -46,15 +54,23 @@ export type BulkTaskRequested = Message<
 >;
 export type BulkTaskCompleted = Message<
   'BulkTaskCompleted',
-  { bulkId: string; counts: BulkCounts; failures: BulkFailure[] }
+  { bulkId: string; counts: BulkCounts; failures: BulkFailure[]; skips?: BulkFailure[] }
 >;
 /** `counts` says how far the run got before it stopped. */
-export type BulkTaskCancelled = Message<'BulkTaskCancelled', { bulkId: string; counts: BulkCounts }>;
+export type BulkTaskCancelled = Message<
+  'BulkTaskCancelled',
+  { bulkId: string; counts: BulkCounts; skips?: BulkFailure[] }
+>;
 export type BulkTaskFailed = Message<
   'BulkTaskFailed',
-  { bulkId: string; counts: BulkCounts; failures: BulkFailure[]; reason: string }
+  { bulkId: string; counts: BulkCounts; failures: BulkFailure[]; reason: string; skips?: BulkFailure[] }
 >;
-export type BulkTaskEvent = BulkTaskRequested | BulkTaskCompleted | BulkTaskCancelled | BulkTaskFailed;
+export type BulkTaskRevertRequested = Message<
+  'BulkTaskRevertRequested',
+  { bulkId: string; revertBulkId: string }
+>;
+export type BulkTaskEvent =
+  BulkTaskRequested | BulkTaskCompleted | BulkTaskCancelled | BulkTaskFailed | BulkTaskRevertRequested;
 
 export interface BulkTaskState {
   status: 'none' | 'requested' | 'completed' | 'cancelled' | 'failed';
@@ -64,16 +80,23 @@ export interface BulkTaskState {
   counts?: BulkCounts;
   failures?: BulkFailure[];
   failureReason?: string;
+  /** The items a revert left alone, with why (the first ones a run keeps). */
+  skips?: BulkFailure[];
+  /** The run that reverts this one, once requested. */
+  revertedBy?: string;
 }
 
 const initialState: BulkTaskState = { status: 'none', bulkId: '', task: '', params: {} };
 
-const copyCounts = ({ total, changed, unchanged, failed }: BulkCounts): BulkCounts => ({
+const copyCounts = ({ total, changed, unchanged, failed, skipped }: BulkCounts): BulkCounts => ({
   total,
   changed,
   unchanged,
   failed,
+  ...(skipped === undefined ? {} : { skipped }),
 });
+const withSkips = (skips: readonly BulkFailure[] | undefined) =>
+  skips === undefined || skips.length === 0 ? {} : { skips: copyFailures(skips) };
 const copyFailures = (failures: readonly BulkFailure[]) =>
   failures.map(({ itemId, reason }) => ({ itemId, reason }));
 
@@ -89,6 +112,28 @@ function close(state: BulkTaskState, bulkId: string, outcome: 'completed' | 'can
   return true;
 }
 
+/** A finished run is reverted at most once; asking again for the same revert run is already in effect. */
+function revert(state: BulkTaskState, { bulkId, revertBulkId }: RevertBulkTask['data']): BulkTaskEvent[] {
+  if (state.status === 'none') notFound('BulkTask', bulkId);
+  if (state.revertedBy === revertBulkId) return [];
+  if (state.revertedBy !== undefined)
+    rejectBecause(
+      'BulkTaskAlreadyReverted',
+      `Bulk task ${bulkId} is already reverted by ${state.revertedBy}`,
+      {
+        bulkId,
+        revertedBy: state.revertedBy,
+      },
+    );
+  if (state.status === 'requested')
+    rejectBecause(
+      'BulkTaskStillRunning',
+      `Bulk task ${bulkId} has not finished; cancel it (or let it end) before reverting it`,
+      { bulkId },
+    );
+  return [{ type: 'BulkTaskRevertRequested', data: { bulkId, revertBulkId } }];
+}
+
 /**
  * Every bulk task's request and outcome, whatever the task: one stream per run (`bulk-<bulkId>`). Part of
  * the engine because the generic bulk workflow records on it; an application lists it with its own
@@ -96,7 +141,13 @@ function close(state: BulkTaskState, bulkId: string, outcome: 'completed' | 'can
  */
 export const bulkTaskAggregate = defineAggregate<BulkTaskCommand, BulkTaskEvent, BulkTaskState>({
   streamType: 'bulk',
-  commandTypes: { RequestBulkTask: true, CompleteBulkTask: true, CancelBulkTask: true, FailBulkTask: true },
+  commandTypes: {
+    RequestBulkTask: true,
+    CompleteBulkTask: true,
+    CancelBulkTask: true,
+    FailBulkTask: true,
+    RevertBulkTask: true,
+  },
   idOf: (data) => data.bulkId,
   initialState,
 
@@ -106,18 +157,18 @@ export const bulkTaskAggregate = defineAggregate<BulkTaskCommand, BulkTaskEvent,
         const { bulkId, task, params } = event.data;
         return { status: 'requested', bulkId, task, params };
       }
-      case 'BulkTaskCompleted':
-        return { ...state, status: 'completed', counts: event.data.counts, failures: event.data.failures };
+      case 'BulkTaskCompleted': {
+        const { counts, failures, skips } = event.data;
+        return { ...state, status: 'completed', counts, failures, skips };
+      }
       case 'BulkTaskCancelled':
-        return { ...state, status: 'cancelled', counts: event.data.counts };
-      case 'BulkTaskFailed':
-        return {
-          ...state,
-          status: 'failed',
-          counts: event.data.counts,
-          failures: event.data.failures,
-          failureReason: event.data.reason,
-        };
+        return { ...state, status: 'cancelled', counts: event.data.counts, skips: event.data.skips };
+      case 'BulkTaskFailed': {
+        const { counts, failures, skips, reason } = event.data;
+        return { ...state, status: 'failed', counts, failures, skips, failureReason: reason };
+      }
+      case 'BulkTaskRevertRequested':
+        return { ...state, revertedBy: event.data.revertBulkId };
     }
   },
 
@@ -137,27 +188,45 @@ export const bulkTaskAggregate = defineAggregate<BulkTaskCommand, BulkTaskEvent,
       }
       case 'CompleteBulkTask': {
         if (!close(state, bulkId, 'completed')) return [];
-        const { counts, failures } = command.data;
+        const { counts, failures, skips } = command.data;
         return [
           {
             type: 'BulkTaskCompleted',
-            data: { bulkId, counts: copyCounts(counts), failures: copyFailures(failures) },
+            data: {
+              bulkId,
+              counts: copyCounts(counts),
+              failures: copyFailures(failures),
+              ...withSkips(skips),
+            },
           },
         ];
       }
       case 'CancelBulkTask':
         if (!close(state, bulkId, 'cancelled')) return [];
-        return [{ type: 'BulkTaskCancelled', data: { bulkId, counts: copyCounts(command.data.counts) } }];
+        return [
+          {
+            type: 'BulkTaskCancelled',
+            data: { bulkId, counts: copyCounts(command.data.counts), ...withSkips(command.data.skips) },
+          },
+        ];
       case 'FailBulkTask': {
         if (!close(state, bulkId, 'failed')) return [];
-        const { counts, failures, reason } = command.data;
+        const { counts, failures, reason, skips } = command.data;
         return [
           {
             type: 'BulkTaskFailed',
-            data: { bulkId, counts: copyCounts(counts), failures: copyFailures(failures), reason },
+            data: {
+              bulkId,
+              counts: copyCounts(counts),
+              failures: copyFailures(failures),
+              reason,
+              ...withSkips(skips),
+            },
           },
         ];
       }
+      case 'RevertBulkTask':
+        return revert(state, command.data);
     }
   },
 });

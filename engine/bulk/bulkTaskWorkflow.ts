@@ -148,14 +148,17 @@ async function recordOutcome(
     changed: progress.changed,
     unchanged: progress.unchanged,
     failed: progress.failed,
+    // Only a run that skipped items says so, so the outcome of every other run is recorded as before.
+    ...(progress.skipped ? { skipped: progress.skipped } : {}),
   };
   const { failures } = progress;
+  const skips = progress.skips?.length ? { skips: progress.skips } : {};
   const commands: Record<typeof outcome, BulkTaskCommand> = {
-    completed: { type: 'CompleteBulkTask', data: { bulkId, counts, failures } },
-    cancelled: { type: 'CancelBulkTask', data: { bulkId, counts } },
+    completed: { type: 'CompleteBulkTask', data: { bulkId, counts, failures, ...skips } },
+    cancelled: { type: 'CancelBulkTask', data: { bulkId, counts, ...skips } },
     failed: {
       type: 'FailBulkTask',
-      data: { bulkId, counts, failures, reason: progress.failureReason ?? '' },
+      data: { bulkId, counts, failures, reason: progress.failureReason ?? '', ...skips },
     },
   };
   await dispatch(outcome, commands[outcome], input.correlationId, {

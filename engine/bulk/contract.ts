@@ -20,6 +20,8 @@ export interface BulkProgress extends BulkCounts {
   cursor: string | null;
   /** The first failures, capped so the progress stays small. */
   failures: BulkFailure[];
+  /** The first items left alone because something else changed them since (a revert's conflicts). */
+  skips?: BulkFailure[];
   /** Why the run stopped on its own (status 'failed'). */
   failureReason?: string;
   /** How many times the run continued as new. */

@@ -14,6 +14,8 @@ export interface PageRun {
 export type PageLoopEnd = 'stopped' | 'continue-as-new';
 
 const maxFailuresKept = 100;
+/** A revert reports each item it left alone; the first thousand are kept by name, all are counted. */
+export const maxSkipsKept = 1_000;
 
 /** Adds one page's outcome to the run's progress; the first failures are kept, the rest only counted. */
 export function countPage(run: PageRun, page: BulkPageResult): void {
@@ -23,6 +25,12 @@ export function countPage(run: PageRun, page: BulkPageResult): void {
   progress.unchanged += page.unchanged;
   progress.failed += page.failures.length;
   progress.failures.push(...page.failures.slice(0, Math.max(0, maxFailuresKept - progress.failures.length)));
+  const skipped = page.skipped ?? [];
+  if (skipped.length > 0) {
+    progress.skipped = (progress.skipped ?? 0) + skipped.length;
+    const skips = (progress.skips ??= []);
+    skips.push(...skipped.slice(0, Math.max(0, maxSkipsKept - skips.length)));
+  }
   if (
     page.lastPosition !== null &&
     (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))

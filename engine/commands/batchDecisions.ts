@@ -1,11 +1,10 @@
 import type { AnyAggregate } from '../aggregate/aggregate';
-import { fold, type Message } from '../aggregate/decider';
 import { isDomainError, type DomainError } from '../aggregate/errors';
 import type { AggregateRegistry } from '../aggregate/registry';
 import type { CommandWrite } from '../eventstore/commandStatements';
 import type { GroupReads } from '../eventstore/commandGroupStatements';
 import type { StoredEvent } from '../eventstore/types';
-import { commandWrite } from './commandHandler';
+import { commandWrite, decideOn } from './commandHandler';
 import {
   IdempotencyKeyReusedError,
   requestHash,
@@ -79,10 +78,7 @@ export function decideAll(
   for (const item of pending) {
     const history = histories.get(item.streamId) ?? [];
     try {
-      const events = item.aggregate.decide(item.envelope.command as never, fold(item.aggregate, history), {
-        attempt: item.envelope.attempt ?? 1,
-        now: now(),
-      }) as Message[];
+      const events = decideOn(item.aggregate, history, item.envelope, { now });
       decided.push({
         ...item,
         write: commandWrite(item.envelope, item.streamId, item.hash, history, events),

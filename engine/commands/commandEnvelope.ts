@@ -11,6 +11,11 @@ export interface CommandEnvelope<Command extends Message = Message> {
   /** Delivery attempt (Temporal's attempt number for activities); 1 when absent. */
   attempt?: number;
   /**
+   * Decide only on the stream at this version: one moved since (by anyone) is rejected as StreamChanged
+   * rather than decided on. For commands planned from what the stream was, such as a reversal.
+   */
+  expectedVersion?: number;
+  /**
    * The W3C traceparent of the span that sent it, for its events' metadata. Taken when the command is
    * sent: a grouped command is decided in another command's async context. Absent: the active span's.
    */

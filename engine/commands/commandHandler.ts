@@ -3,6 +3,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { AnyAggregate } from '../aggregate/aggregate';
 import { fold, type Message } from '../aggregate/decider';
 import type { AggregateRegistry } from '../aggregate/registry';
+import { rejectBecause } from '../aggregate/errors';
 import { ConcurrencyConflictError, type NewEvent } from '../eventstore/append';
 import {
   IdempotencyKeyReusedError,
@@ -112,6 +113,12 @@ export function decideOn(
   envelope: CommandEnvelope,
   options: Pick<CommandHandlerOptions, 'now'> = {},
 ): Message[] {
+  if (envelope.expectedVersion !== undefined && history.length !== envelope.expectedVersion)
+    rejectBecause(
+      'StreamChanged',
+      `the stream is at version ${history.length}, not ${envelope.expectedVersion} as this command expects`,
+      { version: history.length, expectedVersion: envelope.expectedVersion },
+    );
   return aggregate.decide(envelope.command, fold(aggregate, history), {
     attempt: envelope.attempt ?? 1,
     now: options.now?.() ?? new Date(),

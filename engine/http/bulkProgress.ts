@@ -1,5 +1,6 @@
 import { bulkTaskAggregate, type BulkTaskState } from '../bulk/bulkTaskAggregate';
 import { bulkProgressQuery, bulkTaskWorkflowId, type BulkProgress } from '../bulk/contract';
+import { revertBulkTaskName } from '../bulk/revert/revertBulkTask';
 import { loadAggregate } from './aggregates';
 import type { ApiDependencies } from './dependencies';
 import { ApiError } from './errors';
@@ -9,6 +10,14 @@ import { tryQuery, workflowUiUrl } from './temporal';
 export function links(deps: ApiDependencies, task: string, bulkId: string) {
   const workflowId = bulkTaskWorkflowId(task, bulkId);
   return { workflowId, uiUrl: workflowUiUrl(deps, workflowId) };
+}
+
+/** What a run says of reverts: the run that reverts it, or the run it reverts. */
+function revertLinks(bulk: BulkTaskState) {
+  return {
+    revertedBy: bulk.revertedBy ?? null,
+    reverts: bulk.task === revertBulkTaskName ? String(bulk.params.bulkId) : null,
+  };
 }
 
 function fromWorkflow(deps: ApiDependencies, bulk: BulkTaskState, progress: BulkProgress): BulkProgressView {
@@ -25,20 +34,26 @@ function fromWorkflow(deps: ApiDependencies, bulk: BulkTaskState, progress: Bulk
     failed,
     failures,
     failureReason: progress.failureReason ?? null,
+    skipped: progress.skipped ?? 0,
+    skips: progress.skips ?? [],
+    ...revertLinks(bulk),
     source: 'workflow',
     ...links(deps, bulk.task, bulk.bulkId),
   };
 }
 
 function fromAggregate(deps: ApiDependencies, bulk: BulkTaskState): BulkProgressView {
-  const counts = bulk.counts ?? { total: 0, changed: 0, unchanged: 0, failed: 0 };
+  const { skipped = 0, ...counts } = bulk.counts ?? { total: 0, changed: 0, unchanged: 0, failed: 0 };
   return {
     bulkId: bulk.bulkId,
     task: bulk.task,
     params: bulk.params,
     status: bulk.status === 'none' ? 'requested' : bulk.status,
     ...counts,
-    processed: counts.changed + counts.unchanged + counts.failed,
+    skipped,
+    skips: bulk.skips ?? [],
+    ...revertLinks(bulk),
+    processed: counts.changed + counts.unchanged + counts.failed + skipped,
     failures: bulk.failures ?? [],
     failureReason: bulk.failureReason ?? null,
     source: 'aggregate',

@@ -11,6 +11,7 @@ import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
 import { installOpenApi } from './openApi';
 import { installRequestSpans } from './requestSpans';
 import { registerBulkRoutes } from './routes/bulk';
+import { registerBulkRevertRoute } from './routes/bulkRevert';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerParkedEventRoutes } from './routes/parkedEvents';
@@ -51,6 +52,7 @@ async function processionHttpPlugin(app: FastifyInstance, deps: ApiDependencies)
     const routes = plugin.withTypeProvider<TypeBoxTypeProvider>();
     registerHealthRoutes(routes, deps);
     registerBulkRoutes(routes, deps);
+    registerBulkRevertRoute(routes, deps);
     registerSagaRoutes(routes, deps);
     registerStreamRoutes(routes, deps);
     registerStreamRevertRoute(routes, deps);

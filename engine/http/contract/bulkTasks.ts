@@ -19,6 +19,13 @@ export const bulkProgressView = Type.Object({
   failed: count,
   failures: Type.Array(Type.Object({ itemId: Type.String(), reason: Type.String() })),
   failureReason: nullableString,
+  /** Items a revert left alone because something else changed them since; the first ones by name. */
+  skipped: count,
+  skips: Type.Array(Type.Object({ itemId: Type.String(), reason: Type.String() })),
+  /** The run that reverts this one, once requested. */
+  revertedBy: nullableString,
+  /** For a revert run: the run it reverts. */
+  reverts: nullableString,
   /** Where the numbers come from: the live saga, or the bulk aggregate when the saga cannot say. */
   source: Type.Enum(['workflow', 'aggregate']),
   workflowId: Type.String(),
@@ -50,6 +57,15 @@ export const bulkTaskList = Type.Object({
   ),
 });
 
+/** POST /bulk/:bulkId/revert (202): the revert run, itself a bulk task followed at /bulk/<bulkId>. */
+export const bulkRevertAccepted = Type.Object({
+  bulkId: Type.String(),
+  reverts: Type.String(),
+  workflowId: Type.String(),
+  uiUrl: uiLink,
+  position: logPosition,
+});
+
 /** POST /bulk/<task> (202): the run's id and its saga; follow it at /bulk/<bulkId>. */
 export const bulkAccepted = Type.Object({
   bulkId: Type.String(),
@@ -60,3 +76,4 @@ export const bulkAccepted = Type.Object({
 
 export type BulkTaskList = Static<typeof bulkTaskList>;
 export type BulkAccepted = Static<typeof bulkAccepted>;
+export type BulkRevertAccepted = Static<typeof bulkRevertAccepted>;

@@ -86,7 +86,8 @@ async function requestTask(
     const head = await readableLogHead(deps.pool);
     // As a real run does, count only once the read model has reached the request (an empty log has
     // nothing to reach).
-    if (head) await awaitReadModel(deps, task.items.readModel, { minPosition: head.globalPosition });
+    if (head && task.items.readModel)
+      await awaitReadModel(deps, task.items.readModel, { minPosition: head.globalPosition });
     const preview = await previewBulkTask(deps.pool, task, request.body, head ?? logStart);
     return response.code(200).send({ dryRun: true, task: task.name, ...preview });
   }
