@@ -186,3 +186,41 @@ test('bulk status --watch of a task cancelled while it is watched exits 2 and sa
   expect(run.stdout).toContain(`disable-all-customers ${bulkId}: cancelled`);
   expect(run.stderr).toMatch(new RegExp(`procession: bulk task ${bulkId} ended cancelled\\n$`));
 });
+
+test('bulk revert --dry-run previews a finished run; bulk revert --watch undoes exactly what it changed', async () => {
+  const run = await cli([
+    '--json',
+    'bulk',
+    'start',
+    'disable-all-customers',
+    '-p',
+    'reason=to undo',
+    '--watch',
+  ]);
+  expect(run.code).toBe(0);
+  const original = JSON.parse(run.stdout) as { bulkId: string; changed: number };
+  // Earlier tests leave some customers disabled already: only the ones this run changed are undone.
+  expect(original.changed).toBeGreaterThan(0);
+
+  const preview = await cli(['bulk', 'revert', original.bulkId, '--dry-run']);
+  expect(preview).toMatchObject({ code: 0, stderr: '' });
+  expect(preview.stdout).toContain(
+    `reverting ${original.bulkId} would change back ${original.changed} items and leave 0 alone (changed since)`,
+  );
+  expect(preview.stdout).toContain('"type":"EnableCustomer"');
+
+  const reverted = await cli(['--json', 'bulk', 'revert', original.bulkId, '--watch', '--interval', '100']);
+  expect(reverted.code).toBe(0);
+  expect(JSON.parse(reverted.stdout)).toMatchObject({
+    task: 'revert-bulk-task',
+    status: 'completed',
+    reverts: original.bulkId,
+    changed: original.changed,
+    skipped: 0,
+    failed: 0,
+  });
+
+  const again = await cli(['bulk', 'revert', original.bulkId]);
+  expect(again.code).not.toBe(0);
+  expect(again.stderr).toContain(`is already reverted by`);
+});

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { appendToStream } from '../../engine/eventstore/append';
 import type { RunningProcession } from '../../worker/procession';
+import { adminCalls } from '../harness/adminCalls';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { eventually } from '../harness/sagaHarness';
-import { bearer } from '../harness/apiKeys';
 
 // The whole path a user takes: HTTP command → event → relay → saga → commands → aggregates, then
 // watching it through the API. Everything real: PostgreSQL, the Temporal server, the HTTP server.
@@ -20,18 +20,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-async function call<T = Record<string, unknown>>(
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${procession.apiUrl}${path}`, {
-    method,
-    headers: { ...bearer('admin'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const call = adminCalls(() => procession?.apiUrl);
 
 const address = {
   name: 'Grace Hopper',

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadLogFixture } from '../../engine/testing/logFixture';
 import type { RunningProcession } from '../../worker/procession';
-import { bearer } from '../harness/apiKeys';
+import { adminCalls } from '../harness/adminCalls';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { eventually } from '../harness/sagaHarness';
 
@@ -27,18 +27,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-async function call<T = Record<string, any>>( // eslint-disable-line @typescript-eslint/no-explicit-any
-  method: string,
-  url: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${procession.apiUrl}${url}`, {
-    method,
-    headers: { ...bearer('admin'), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (await response.json()) as T };
-}
+const call = adminCalls(() => procession?.apiUrl);
 
 test('the log keeps the old events as they were written', async () => {
   const { rows } = await procession.pool.query<{ version: number; currency: string | null }>(

@@ -102,3 +102,42 @@ describe('closing a run', () => {
       .thenRejects({ kind: 'business', code: 'BulkTaskClosed', details: { bulkId: 'b1', status } });
   });
 });
+
+describe('RevertBulkTask', () => {
+  const revert = (revertBulkId: string) =>
+    ({ type: 'RevertBulkTask', data: { bulkId: 'b1', revertBulkId } }) as const;
+  const revertRequested: BulkTaskEvent = {
+    type: 'BulkTaskRevertRequested',
+    data: { bulkId: 'b1', revertBulkId: 'r1' },
+  };
+
+  test.each([[completed], [cancelled], [failed]])(
+    'a finished run (%j) records which run reverts it',
+    (outcome) => {
+      const state = spec.given([requested, outcome]).when(revert('r1')).then([revertRequested]);
+      expect(state).toMatchObject({
+        status: outcome.type.replace('BulkTask', '').toLowerCase(),
+        revertedBy: 'r1',
+      });
+    },
+  );
+
+  test('a run still going cannot be reverted', () => {
+    spec
+      .given([requested])
+      .when(revert('r1'))
+      .thenRejects({ kind: 'business', code: 'BulkTaskStillRunning' });
+  });
+
+  test('the same revert again is already in effect; another revert is refused with the first', () => {
+    spec.given([requested, completed, revertRequested]).when(revert('r1')).then([]);
+    spec
+      .given([requested, completed, revertRequested])
+      .when(revert('r2'))
+      .thenRejects({ kind: 'business', code: 'BulkTaskAlreadyReverted', details: { revertedBy: 'r1' } });
+  });
+
+  test('a run never requested is not found', () => {
+    spec.given([]).when(revert('r1')).thenRejects({ kind: 'notFound', code: 'BulkTaskNotFound' });
+  });
+});
