@@ -4,10 +4,14 @@ import type { Command } from 'commander';
 import { CliError, encode, type ApiClient } from './client';
 import { table, type Output } from './output';
 import type { Context } from './context';
+import { describeProgress, type BulkProgress } from './bulkDescribe';
+import { throttleCommand, runOptionsQuery, runOptionFlags, type RunOptions } from './bulkPace';
 import { revertCommand } from './bulkRevert';
-import type { AsJson, BulkAccepted, BulkProgressView, BulkTaskList } from '../engine/http/contract';
+import type { BulkAccepted, BulkTaskList } from '../engine/http/contract';
 
-export type BulkProgress = AsJson<BulkProgressView>;
+export type { BulkProgress } from './bulkDescribe';
+import { duration } from './bulkDescribe';
+export { duration };
 
 type BulkTaskInfo = BulkTaskList['items'][number];
 
@@ -15,24 +19,6 @@ const finished = new Set(['completed', 'failed', 'cancelled']);
 
 /** A task that ended badly is a failed command for a script: `--watch` exits 2 then. */
 export const taskDidNotCompleteExitCode = 2;
-
-export function describeProgress(progress: BulkProgress): string {
-  const lines = [
-    `${progress.task} ${progress.bulkId}: ${progress.status}`,
-    `  processed ${progress.processed} of ${progress.total} (changed ${progress.changed}, unchanged ${progress.unchanged}, failed ${progress.failed})`,
-  ];
-  if (progress.failureReason) lines.push(`  why: ${progress.failureReason}`);
-  for (const failure of progress.failures.slice(0, 10))
-    lines.push(`  failed ${failure.itemId}: ${failure.reason}`);
-  if (progress.failures.length > 10)
-    lines.push(`  … ${progress.failures.length - 10} more failures (see --json)`);
-  if (progress.skipped > 0)
-    lines.push(`  left alone ${progress.skipped} changed by something else since (see --json)`);
-  if (progress.reverts) lines.push(`  reverts ${progress.reverts}`);
-  if (progress.revertedBy) lines.push(`  reverted by ${progress.revertedBy}`);
-  lines.push(`  workflow ${progress.workflowId}${progress.uiUrl ? `  ${progress.uiUrl}` : ''}`);
-  return lines.join('\n');
-}
 
 /** `k=v` pairs typed by the task's parameter schema, so `--param limit=5` is a number and `reason=5` a string. */
 export function paramsFrom(pairs: readonly string[], task: BulkTaskInfo): Record<string, unknown> {
@@ -162,11 +148,12 @@ export async function finish(context: Context, progress: BulkProgress, watched: 
 export function registerBulkCommands(program: Command, contextOf: () => Context): void {
   const bulk = program
     .command('bulk')
-    .description('bulk tasks: list, start, watch, pause, resume, cancel, revert');
+    .description('bulk tasks: list, start, watch, pause, resume, cancel, throttle, revert');
   listCommand(bulk, contextOf);
   startCommand(bulk, contextOf);
   statusCommand(bulk, contextOf);
   controlCommands(bulk, contextOf);
+  throttleCommand(bulk, contextOf);
   revertCommand(bulk, contextOf);
 }
 
@@ -193,7 +180,7 @@ function listCommand(bulk: Command, contextOf: () => Context): void {
 }
 
 function startCommand(bulk: Command, contextOf: () => Context): void {
-  bulk
+  const start = bulk
     .command('start <task>')
     .description('request a bulk task; with --watch, follow it to the end')
     .option('-p, --param <key=value>', 'a task parameter (repeatable)', collect, [])
@@ -202,11 +189,13 @@ function startCommand(bulk: Command, contextOf: () => Context): void {
       '-w, --watch',
       'draw a live progress bar until the task ends; exit 2 if it failed or was cancelled',
     )
-    .option('--interval <ms>', 'how often --watch polls', '500')
-    .action((taskName: string, options: StartOptions) => startTask(contextOf(), taskName, options));
+    .option('--interval <ms>', 'how often --watch polls', '500');
+  runOptionFlags(start).action((taskName: string, options: StartOptions) =>
+    startTask(contextOf(), taskName, options),
+  );
 }
 
-interface StartOptions {
+interface StartOptions extends RunOptions {
   param: string[];
   idempotencyKey?: string;
   watch?: boolean;
@@ -226,7 +215,11 @@ async function startTask(context: Context, taskName: string, options: StartOptio
   const headers: Record<string, string> = options.idempotencyKey
     ? { 'idempotency-key': options.idempotencyKey }
     : {};
-  const accepted = await client.post<BulkAccepted>(task.route, paramsFrom(options.param, task), headers);
+  const accepted = await client.post<BulkAccepted>(
+    `${task.route}${runOptionsQuery(options)}`,
+    paramsFrom(options.param, task),
+    headers,
+  );
   if (!options.watch) {
     output.result(accepted, () =>
       [
@@ -282,12 +275,4 @@ export function intervalOf(text: string): number {
   if (!Number.isInteger(ms) || ms < 50 || ms > 60_000)
     throw new CliError('--interval must be a whole number of milliseconds from 50 to 60000', 'BadOption');
   return ms;
-}
-
-/** 42s, 3m05s, 2h10m. */
-export function duration(seconds: number): string {
-  const whole = Math.ceil(seconds);
-  if (whole < 60) return `${whole}s`;
-  if (whole < 3600) return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
-  return `${Math.floor(whole / 3600)}h${String(Math.floor((whole % 3600) / 60)).padStart(2, '0')}m`;
 }

@@ -49,8 +49,10 @@ export interface BulkTaskDefinition<Command extends Message, Schema extends TSch
   pagesPerRun?: number;
   /** More failed items than this stops the run as failed (default 1000). */
   maxFailures?: number;
-  /** Page activities in flight at once (default 4): pages of one run are applied side by side. */
+  /** Page activities in flight at once (default 4): pages of one run are applied side by side. A request's `maxPagesInFlight` overrides it. */
   window?: number;
+  /** Items per second a run may go at most (default: no limit). A request's `maxItemsPerSecond` overrides it. */
+  maxItemsPerSecond?: number;
 }
 
 /** What one page does to one item: send its command, nothing, or leave it alone and say why. */
@@ -86,8 +88,9 @@ export interface BulkTask {
   readonly pageSize: number;
   readonly pagesPerRun: number;
   readonly maxFailures: number;
-  /** Page activities in flight at once. */
+  /** Page activities in flight at once, unless a request says otherwise. */
   readonly window: number;
+  readonly maxItemsPerSecond?: number;
 }
 
 export const bulkDefaults = { pageSize: 1_000, pagesPerRun: 200, maxFailures: 1_000, window: 4 };

@@ -1,6 +1,7 @@
 import { defineAggregate } from '../aggregate/aggregate';
 import type { Message } from '../aggregate/decider';
 import { notFound, rejectBecause } from '../aggregate/errors';
+import { limitsProblem, type BulkLimits } from './flowControl';
 
 /** What a run did to its items: `changed` appended events, `unchanged` found the item already so. */
 export interface BulkCounts {
@@ -26,9 +27,16 @@ export type BulkParams = Record<string, unknown>;
  */
 export type BulkScope = 'asOfRequest';
 
+/** How a run is paced and when it starts; absent: the task's defaults, at once. */
+export interface BulkRunOptions {
+  limits?: Partial<BulkLimits>;
+  /** ISO time; the run waits for it on a Temporal timer and can be cancelled meanwhile. */
+  runAt?: string;
+}
+
 export type RequestBulkTask = Message<
   'RequestBulkTask',
-  { bulkId: string; task: string; params: BulkParams }
+  { bulkId: string; task: string; params: BulkParams } & BulkRunOptions
 >;
 export type CompleteBulkTask = Message<
   'CompleteBulkTask',
@@ -50,7 +58,7 @@ export type BulkTaskCommand =
 
 export type BulkTaskRequested = Message<
   'BulkTaskRequested',
-  { bulkId: string; task: string; params: BulkParams; scope: BulkScope }
+  { bulkId: string; task: string; params: BulkParams; scope: BulkScope } & BulkRunOptions
 >;
 export type BulkTaskCompleted = Message<
   'BulkTaskCompleted',
@@ -84,6 +92,8 @@ export interface BulkTaskState {
   skips?: BulkFailure[];
   /** The run that reverts this one, once requested. */
   revertedBy?: string;
+  /** When the run was asked to start, if not at once. */
+  runAt?: string;
 }
 
 const initialState: BulkTaskState = { status: 'none', bulkId: '', task: '', params: {} };
@@ -110,6 +120,18 @@ function close(state: BulkTaskState, bulkId: string, outcome: 'completed' | 'can
       status: state.status,
     });
   return true;
+}
+
+/** The run options as recorded: checked, and only those given, so a plain request records as before. */
+function runOptions(bulkId: string, { limits, runAt }: BulkRunOptions): BulkRunOptions {
+  const problem = limits && limitsProblem(limits);
+  if (problem) rejectBecause('InvalidBulkLimits', problem, { bulkId, limits });
+  if (runAt !== undefined && Number.isNaN(Date.parse(runAt)))
+    rejectBecause('InvalidRunAt', `runAt '${runAt}' is not a time`, { bulkId, runAt });
+  return {
+    ...(limits && Object.keys(limits).length > 0 ? { limits: { ...limits } } : {}),
+    ...(runAt === undefined ? {} : { runAt: new Date(runAt).toISOString() }),
+  };
 }
 
 /** A finished run is reverted at most once; asking again for the same revert run is already in effect. */
@@ -154,8 +176,8 @@ export const bulkTaskAggregate = defineAggregate<BulkTaskCommand, BulkTaskEvent,
   evolve(state, event) {
     switch (event.type) {
       case 'BulkTaskRequested': {
-        const { bulkId, task, params } = event.data;
-        return { status: 'requested', bulkId, task, params };
+        const { bulkId, task, params, runAt } = event.data;
+        return { status: 'requested', bulkId, task, params, ...(runAt === undefined ? {} : { runAt }) };
       }
       case 'BulkTaskCompleted': {
         const { counts, failures, skips } = event.data;
@@ -184,7 +206,12 @@ export const bulkTaskAggregate = defineAggregate<BulkTaskCommand, BulkTaskEvent,
         const { task, params } = command.data;
         if (!/^[a-z][a-z0-9-]*$/.test(task))
           rejectBecause('InvalidBulkTaskName', `'${task}' is not a bulk task name`, { bulkId, task });
-        return [{ type: 'BulkTaskRequested', data: { bulkId, task, params, scope: 'asOfRequest' } }];
+        return [
+          {
+            type: 'BulkTaskRequested',
+            data: { bulkId, task, params, scope: 'asOfRequest', ...runOptions(bulkId, command.data) },
+          },
+        ];
       }
       case 'CompleteBulkTask': {
         if (!close(state, bulkId, 'completed')) return [];

@@ -25,7 +25,13 @@ export function bulkTasksSaga<Settings extends BulkSettings>(
     name: bulkTaskTriggerName,
     eventType: 'BulkTaskRequested',
     plan(event, settings) {
-      const { bulkId, task: name, params } = (event.data ?? {}) as Partial<BulkTaskRequested['data']>;
+      const {
+        bulkId,
+        task: name,
+        params,
+        limits,
+        runAt,
+      } = (event.data ?? {}) as Partial<BulkTaskRequested['data']>;
       if (typeof bulkId !== 'string' || bulkId === '')
         throw new Error(`${event.type} ${event.eventId} has no bulkId`);
       const task = bulkTaskNamed(tasks, name ?? '');
@@ -40,7 +46,15 @@ export function bulkTasksSaga<Settings extends BulkSettings>(
         pageSize: settings.bulkPageSize ?? task.pageSize,
         pagesPerRun: settings.bulkPagesPerRun ?? task.pagesPerRun,
         maxFailures: task.maxFailures,
-        window: task.window,
+        window: limits?.maxPagesInFlight ?? task.window,
+        limits: {
+          maxItemsPerSecond:
+            limits?.maxItemsPerSecond === undefined
+              ? (task.maxItemsPerSecond ?? null)
+              : limits.maxItemsPerSecond,
+          maxPagesInFlight: limits?.maxPagesInFlight ?? task.window,
+        },
+        ...(runAt === undefined ? {} : { runAt }),
       };
       return {
         workflowType: bulkTaskWorkflowType,
@@ -57,8 +71,13 @@ export function bulkTasksSaga<Settings extends BulkSettings>(
           task.description,
           `Parameters: \`${JSON.stringify(input.params)}\``,
           `Item set: as of this request in the log (position ${event.globalPosition}, transaction ${event.transactionId}).`,
-          `Pages of ${input.pageSize}, ${input.window} at a time; stops as failed after ${task.maxFailures} failed items.`,
-          'Signals: pause, resume, cancel. Query: progress.',
+          `Pages of ${input.pageSize}, ${input.window} at a time` +
+            (input.limits!.maxItemsPerSecond === null
+              ? ''
+              : `, at most ${input.limits!.maxItemsPerSecond} items a second`) +
+            `; stops as failed after ${task.maxFailures} failed items.`,
+          ...(runAt === undefined ? [] : [`Scheduled to start at ${runAt}.`]),
+          'Signals: pause, resume, cancel, throttle. Query: progress.',
         ].join('\n\n'),
       };
     },

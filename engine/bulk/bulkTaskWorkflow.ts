@@ -19,11 +19,13 @@ import {
   cancelBulkSignal,
   pauseBulkSignal,
   resumeBulkSignal,
+  throttleBulkSignal,
   type BulkProgress,
   type BulkTaskInput,
 } from './contract';
 import { countBulkItems } from './pageActivities';
-import type { PageRun } from './pageRun';
+import { limitsProblem } from './flowControl';
+import type { PageRun, RunControl } from './pageRun';
 import { sequentialPages } from './sequentialPages';
 import { windowedPages } from './windowedPages';
 
@@ -48,8 +50,12 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
   const progress: BulkProgress = input.carried?.progress ?? startingProgress(input);
   const set = { task: input.task, params: input.params, asOf: input.asOf };
   const report = () => reportProgress(progress);
-  handleControlSignals(progress, report);
+  const control = handleControlSignals(input, progress, report);
   try {
+    if (!input.carried && (await waitForRunAt(input, progress, report)) === 'cancelled') {
+      await recordOutcome(input, progress, 'cancelled');
+      return progress;
+    }
     if (!input.carried) {
       await waitForBulkReadModel.executeWithOptions(
         { summary: `Wait for the ${input.task} read model to reach the request` },
@@ -64,6 +70,8 @@ export async function bulkTask(input: BulkTaskInput): Promise<BulkProgress> {
       progress,
       report,
       totalPages: Math.max(1, Math.ceil(progress.total / input.pageSize)),
+      control,
+      rateSamples: [],
     };
     const loop = patched(windowedPagesPatch) ? windowedPages : sequentialPages;
     if ((await loop(run)) === 'continue-as-new') {
@@ -101,11 +109,38 @@ function startingProgress(input: BulkTaskInput): BulkProgress {
     failures: [],
     generation: 0,
     lastPosition: null,
+    // Only runs requested with limits carry them, so older runs' progress reads as it did.
+    ...(input.limits ? { limits: { ...input.limits }, rate: null, etaSeconds: null } : {}),
+    ...(input.runAt ? { runAt: input.runAt } : {}),
   };
 }
 
-/** Progress is a query; pause, resume and cancel are signals that move the status the page loop reads. */
-function handleControlSignals(progress: BulkProgress, report: () => void): void {
+/**
+ * A run requested with a `runAt` ahead waits for it on a Temporal timer, as `scheduled`; cancel ends it
+ * there. Its item set is still the one as of the request: what the preview showed is what runs.
+ */
+async function waitForRunAt(
+  input: BulkTaskInput,
+  progress: BulkProgress,
+  report: () => void,
+): Promise<'start' | 'cancelled'> {
+  const startAt = input.runAt === undefined ? NaN : Date.parse(input.runAt);
+  if (!(startAt > Date.now())) return 'start';
+  progress.status = 'scheduled';
+  report();
+  const cancelled = () => progress.status === 'cancelling';
+  await condition(cancelled, startAt - Date.now());
+  if (cancelled()) return 'cancelled';
+  progress.status = 'running';
+  return 'start';
+}
+
+/**
+ * Progress is a query; pause, resume and cancel are signals that move the status the page loop reads;
+ * throttle changes the limits it reads, and counts the change so a loop waiting on the old pace wakes.
+ */
+function handleControlSignals(input: BulkTaskInput, progress: BulkProgress, report: () => void): RunControl {
+  const control: RunControl = { limitsVersion: 0 };
   setHandler(bulkProgressQuery, () => progress);
   const onSignal = (from: BulkProgress['status'][], to: BulkProgress['status']) => () => {
     if (from.includes(progress.status)) progress.status = to;
@@ -113,7 +148,21 @@ function handleControlSignals(progress: BulkProgress, report: () => void): void 
   };
   setHandler(pauseBulkSignal, onSignal(['running'], 'paused'));
   setHandler(resumeBulkSignal, onSignal(['paused'], 'running'));
-  setHandler(cancelBulkSignal, onSignal(['running', 'paused'], 'cancelling'));
+  setHandler(cancelBulkSignal, onSignal(['running', 'paused', 'scheduled'], 'cancelling'));
+  setHandler(throttleBulkSignal, (change) => {
+    // The API checks a change before sending it; one that is wrong anyway is not applied.
+    if (limitsProblem(change) !== undefined) return;
+    const current = progress.limits ?? { maxItemsPerSecond: null, maxPagesInFlight: input.window ?? 4 };
+    progress.limits = {
+      maxItemsPerSecond:
+        change.maxItemsPerSecond === undefined ? current.maxItemsPerSecond : change.maxItemsPerSecond,
+      maxPagesInFlight: change.maxPagesInFlight ?? current.maxPagesInFlight,
+    };
+    if (progress.limits.maxItemsPerSecond === null) delete progress.nextPageAt;
+    control.limitsVersion++;
+    report();
+  });
+  return control;
 }
 
 /** What the Temporal UI shows of a run: SagaProgressPercent to sort by, and the current details. */
@@ -123,7 +172,9 @@ function reportProgress(progress: BulkProgress): void {
   setCurrentDetails(
     [
       `**${progress.status}** — ${progress.processed} of ${progress.total} items (${percent}%)`,
-      `changed ${progress.changed} · unchanged ${progress.unchanged} · failed ${progress.failed}`,
+      `changed ${progress.changed} · unchanged ${progress.unchanged} · failed ${progress.failed}` +
+        (progress.skipped ? ` · left alone ${progress.skipped}` : ''),
+      ...(progress.limits ? [paceLine(progress)] : []),
       progress.failureReason ??
         `run ${progress.generation + 1}, next page after ${progress.cursor ?? 'the start'}`,
     ].join('\n\n'),
@@ -166,4 +217,12 @@ async function recordOutcome(
   });
   progress.status = outcome;
   reportProgress(progress);
+}
+
+/** The limits and pace, for the Temporal UI's current details. */
+function paceLine({ limits, rate, etaSeconds }: BulkProgress): string {
+  const limit =
+    limits!.maxItemsPerSecond === null ? 'no rate limit' : `at most ${limits!.maxItemsPerSecond} items/s`;
+  const pace = rate ? ` · going at ${rate} items/s, about ${etaSeconds ?? '?'} s left` : '';
+  return `${limit}, ${limits!.maxPagesInFlight} pages in flight${pace}`;
 }

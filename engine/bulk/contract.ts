@@ -1,6 +1,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { LogPosition } from '../eventstore/types';
 import type { BulkCounts, BulkFailure, BulkParams } from './bulkTaskAggregate';
+import type { BulkLimits } from './flowControl';
 
 export const bulkTaskWorkflowType = 'bulkTask';
 
@@ -9,7 +10,9 @@ export function bulkTaskWorkflowId(task: string, bulkId: string): string {
   return `${task}:${bulkId}`;
 }
 
-export type BulkStatus = 'running' | 'paused' | 'cancelling' | 'completed' | 'cancelled' | 'failed';
+/** `scheduled`: requested with a `runAt` still ahead; cancel ends it before it starts. */
+export type BulkStatus =
+  'scheduled' | 'running' | 'paused' | 'cancelling' | 'completed' | 'cancelled' | 'failed';
 
 export interface BulkProgress extends BulkCounts {
   bulkId: string;
@@ -28,6 +31,16 @@ export interface BulkProgress extends BulkCounts {
   generation: number;
   /** The highest global position the run appended at: the outcome waits until the read model reflects it. */
   lastPosition: string | null;
+  /** The limits in force now (absent in runs requested before runs had limits). */
+  limits?: BulkLimits;
+  /** Items per second over the last pages (null until two pages finished). */
+  rate?: number | null;
+  /** Seconds left at that rate. */
+  etaSeconds?: number | null;
+  /** When a scheduled run starts (ISO time), as requested. */
+  runAt?: string | null;
+  /** Epoch ms before which the next page may not start under the rate limit; carried across continue-as-new. */
+  nextPageAt?: number;
 }
 
 export interface BulkTaskInput {
@@ -46,6 +59,10 @@ export interface BulkTaskInput {
   maxFailures: number;
   /** Page activities in flight at once; absent in runs requested before pages ran side by side. */
   window?: number;
+  /** The run's starting limits; absent in runs requested before runs had limits. */
+  limits?: BulkLimits;
+  /** Start no earlier than this (ISO time); absent or past: at once. */
+  runAt?: string;
   /** Carried across continue-as-new. */
   carried?: { progress: BulkProgress };
 }
@@ -53,4 +70,6 @@ export interface BulkTaskInput {
 export const pauseBulkSignal = defineSignal('pause');
 export const resumeBulkSignal = defineSignal('resume');
 export const cancelBulkSignal = defineSignal('cancel');
+/** New limits for a running run; a field left out keeps its value. */
+export const throttleBulkSignal = defineSignal<[Partial<BulkLimits>]>('throttle');
 export const bulkProgressQuery = defineQuery<BulkProgress>('progress');

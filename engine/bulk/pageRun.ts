@@ -1,6 +1,11 @@
 import type { BulkPageResult, BulkSetRequest } from './activityTypes';
 import type { BulkProgress, BulkTaskInput } from './contract';
 
+/** What the signal handlers change under a page loop: each throttle counts, so a paced wait wakes. */
+export interface RunControl {
+  limitsVersion: number;
+}
+
 /** What a page loop works with: the run's input and item set, its progress, and how to report it. */
 export interface PageRun {
   input: BulkTaskInput;
@@ -8,7 +13,13 @@ export interface PageRun {
   progress: BulkProgress;
   totalPages: number;
   report(): void;
+  control: RunControl;
+  /** [workflow time ms, items processed] at recent page ends: the pace the progress reports. */
+  rateSamples: Array<[number, number]>;
 }
+
+/** How far back the reported rate looks: long enough to smooth pages, short enough to follow a throttle. */
+const rateWindowMs = 30_000;
 
 /** How a page loop ended: the set is done (or the run stops), or the run continues as new. */
 export type PageLoopEnd = 'stopped' | 'continue-as-new';
@@ -36,6 +47,21 @@ export function countPage(run: PageRun, page: BulkPageResult): void {
     (progress.lastPosition === null || BigInt(page.lastPosition) > BigInt(progress.lastPosition))
   )
     progress.lastPosition = page.lastPosition;
+  if (progress.limits) measurePace(run);
   if (progress.failed > input.maxFailures && progress.failureReason === undefined)
     progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
+}
+
+/** Items per second over the last half minute of pages (workflow time, so replays agree), and the ETA. */
+function measurePace(run: PageRun): void {
+  const { progress, rateSamples } = run;
+  const now = Date.now();
+  rateSamples.push([now, progress.processed]);
+  while (rateSamples.length > 2 && now - rateSamples[1]![0] >= rateWindowMs) rateSamples.shift();
+  const [since, before] = rateSamples[0]!;
+  const seconds = (now - since) / 1000;
+  if (rateSamples.length < 2 || seconds <= 0) return;
+  const rate = (progress.processed - before) / seconds;
+  progress.rate = Math.round(rate * 10) / 10;
+  progress.etaSeconds = rate > 0 ? Math.ceil(Math.max(0, progress.total - progress.processed) / rate) : null;
 }

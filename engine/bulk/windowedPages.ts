@@ -1,6 +1,7 @@
 import { condition, workflowInfo } from '@temporalio/workflow';
 import type { BulkPageResult } from './activityTypes';
 import { planBulkPages, processBulkPage } from './pageActivities';
+import { nextPageAt, pacedPageSize } from './flowControl';
 import { countPage, type PageLoopEnd, type PageRun } from './pageRun';
 
 /** Runs requested before the window existed in their input get this many pages at a time after continuing as new. */
@@ -15,8 +16,14 @@ const boundariesPerPlan = 50;
  * stops, pauses or continues as new never skips a range that was still in flight — it drains first.
  */
 export async function windowedPages(run: PageRun): Promise<PageLoopEnd> {
-  const { input, progress, set } = run;
-  const window = input.window ?? defaultWindow;
+  const { input, progress, set, control } = run;
+  // Read anew each time: a throttle signal changes them while the loop runs.
+  const window = () => progress.limits?.maxPagesInFlight ?? input.window ?? defaultWindow;
+  const pageSize = () => (progress.limits ? pacedPageSize(input.pageSize, progress.limits) : input.pageSize);
+  const rateLimited = () => (progress.limits?.maxItemsPerSecond ?? null) !== null;
+  let plannedUnder = control.limitsVersion;
+  let settled = 0;
+  let handled = 0;
   const planned: string[] = [];
   let lastPlanned = progress.cursor;
   let exhausted = false;
@@ -34,35 +41,64 @@ export async function windowedPages(run: PageRun): Promise<PageLoopEnd> {
 
   for (;;) {
     await condition(() => progress.status !== 'paused' || inFlight.size > 0);
-    while (mayStartPages() && inFlight.size < window) {
+    if (plannedUnder !== control.limitsVersion) {
+      // Boundaries planned for another page size: plan again from the last page started.
+      plannedUnder = control.limitsVersion;
+      planned.length = 0;
+      exhausted = false;
+    }
+    let waitUntil: number | undefined;
+    while (mayStartPages() && inFlight.size < window()) {
       if (planned.length === 0 && !exhausted) {
         const next = await planBulkPages({
           ...set,
           after: lastPlanned,
-          pageSize: input.pageSize,
+          pageSize: pageSize(),
           pages: boundariesPerPlan,
         });
         planned.push(...next);
         exhausted = next.length < boundariesPerPlan;
       }
-      const upTo = planned.shift();
-      if (upTo === undefined) break;
+      if (planned.length === 0) break;
+      if (rateLimited() && progress.nextPageAt !== undefined && progress.nextPageAt > Date.now()) {
+        waitUntil = progress.nextPageAt;
+        break;
+      }
+      const upTo = planned.shift()!;
+      if (rateLimited())
+        progress.nextPageAt = nextPageAt(progress.nextPageAt, Date.now(), pageSize(), progress.limits!);
       const after = lastPlanned;
       lastPlanned = upTo;
       const index = nextIndex++;
       pagesThisRun++;
       pageNumber++;
       const { request, summary } = pageActivity(run, after, upTo, pageNumber);
-      inFlight.set(
-        index,
-        processBulkPage.executeWithOptions({ summary }, [request]).then((page) => ({ index, page, upTo })),
+      const pageDone = processBulkPage
+        .executeWithOptions({ summary }, [request])
+        .then((page) => ({ index, page, upTo }));
+      // Counted apart from the race below, so a paced wait wakes when a page ends.
+      pageDone.then(
+        () => settled++,
+        () => settled++,
       );
+      inFlight.set(index, pageDone);
     }
-    if (inFlight.size === 0) {
+    if (inFlight.size === 0 && waitUntil === undefined) {
       if (progress.status === 'paused') continue;
       break;
     }
+    if (waitUntil !== undefined) {
+      // Paced: the next page is not due yet; wake for it, for a page that ends, or for a signal.
+      const limitsSeen = control.limitsVersion;
+      const statusSeen = progress.status;
+      await condition(
+        () => settled > handled || control.limitsVersion !== limitsSeen || progress.status !== statusSeen,
+        Math.max(1, waitUntil - Date.now()),
+      );
+      if (settled === handled) continue;
+    }
     const { index, page, upTo } = await Promise.race(inFlight.values());
+    handled++;
     inFlight.delete(index);
     countPage(run, page);
     finishedUpTo.set(index, upTo);
@@ -86,7 +122,8 @@ function pageActivity(run: PageRun, after: string | null, upTo: string, pageNumb
     limit: input.pageSize,
     correlationId: input.correlationId,
   };
-  const summary = `${input.title}: page ${pageNumber}/${run.totalPages} (up to ${input.pageSize} items)`;
+  const size = run.progress.limits ? pacedPageSize(input.pageSize, run.progress.limits) : input.pageSize;
+  const summary = `${input.title}: page ${pageNumber}/${run.totalPages} (up to ${size} items)`;
   return { request, summary };
 }
 

@@ -12,6 +12,7 @@ import { installOpenApi } from './openApi';
 import { installRequestSpans } from './requestSpans';
 import { registerBulkRoutes } from './routes/bulk';
 import { registerBulkRevertRoute } from './routes/bulkRevert';
+import { registerBulkThrottleRoute } from './routes/bulkThrottle';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerParkedEventRoutes } from './routes/parkedEvents';
@@ -53,6 +54,7 @@ async function processionHttpPlugin(app: FastifyInstance, deps: ApiDependencies)
     registerHealthRoutes(routes, deps);
     registerBulkRoutes(routes, deps);
     registerBulkRevertRoute(routes, deps);
+    registerBulkThrottleRoute(routes, deps);
     registerSagaRoutes(routes, deps);
     registerStreamRoutes(routes, deps);
     registerStreamRevertRoute(routes, deps);

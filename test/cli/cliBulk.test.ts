@@ -224,3 +224,56 @@ test('bulk revert --dry-run previews a finished run; bulk revert --watch undoes 
   expect(again.code).not.toBe(0);
   expect(again.stderr).toContain(`is already reverted by`);
 });
+
+test('bulk start --max-items-per-second paces a run; bulk throttle changes it while it goes', async () => {
+  const started = await cli([
+    '--json',
+    'bulk',
+    'start',
+    'enable-customers',
+    '-p',
+    'reason=paced',
+    '-p',
+    'disabledReason=nobody has this reason',
+    '--max-items-per-second',
+    '2',
+    '--max-pages-in-flight',
+    '1',
+    '--run-at',
+    new Date(Date.now() + 60_000).toISOString(),
+  ]);
+  expect(started.code).toBe(0);
+  const { bulkId } = JSON.parse(started.stdout) as { bulkId: string };
+  await eventually(async () => {
+    const status = await cli(['bulk', 'status', bulkId]);
+    return status.stdout.includes(': scheduled') ? status : undefined;
+  });
+
+  const throttled = await cli([
+    'bulk',
+    'throttle',
+    bulkId,
+    '--max-items-per-second',
+    'none',
+    '--max-pages-in-flight',
+    '3',
+  ]);
+  expect(throttled.code).toBe(0);
+  expect(throttled.stdout).toContain('limits: no rate limit, 3 pages in flight');
+  expect((await cli(['bulk', 'cancel', bulkId])).code).toBe(0);
+
+  const nothing = await cli(['bulk', 'throttle', bulkId]);
+  expect(nothing.code).not.toBe(0);
+  expect(nothing.stderr).toContain('say what to change');
+  const tooFast = await cli([
+    'bulk',
+    'start',
+    'disable-all-customers',
+    '-p',
+    'reason=x',
+    '--max-items-per-second',
+    '0',
+  ]);
+  expect(tooFast.code).not.toBe(0);
+  expect(tooFast.stderr).toContain('maxItemsPerSecond must be a number above 0');
+});

@@ -22,6 +22,20 @@ export const bulkProgressView = Type.Object({
   /** Items a revert left alone because something else changed them since; the first ones by name. */
   skipped: count,
   skips: Type.Array(Type.Object({ itemId: Type.String(), reason: Type.String() })),
+  /** The limits in force (live from the run; null once it ended or when it was requested without them). */
+  limits: Type.Union([
+    Type.Object({
+      maxItemsPerSecond: Type.Union([Type.Number(), Type.Null()]),
+      maxPagesInFlight: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
+  /** Items per second over the last half minute of pages; null before two pages ended. */
+  rate: Type.Union([Type.Number(), Type.Null()]),
+  /** Seconds left at that rate. */
+  etaSeconds: Type.Union([Type.Integer(), Type.Null()]),
+  /** When a scheduled run starts, as requested. */
+  runAt: nullableString,
   /** The run that reverts this one, once requested. */
   revertedBy: nullableString,
   /** For a revert run: the run it reverts. */

@@ -18,6 +18,7 @@ import {
   type CommandRequest,
 } from '../commandContext';
 import { awaitReadModel } from '../readYourWrites';
+import { bulkRunOptions, bulkRunQuery, type BulkRunQuery } from '../bulkRunOptions';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
 import { errorResponses, id, idParams, strictObject } from '../schemas';
@@ -36,11 +37,12 @@ const bulkPreview = Type.Object(
   { description: 'Dry run (?dryRun=true): nothing was written and no run was started' },
 );
 
-async function signalBulk(
+export async function signalBulk<Args extends unknown[]>(
   deps: ApiDependencies,
   bulkId: string,
   action: string,
-  signal: SignalDefinition<[]>,
+  signal: SignalDefinition<Args>,
+  ...args: Args
 ): Promise<BulkProgressView> {
   const bulk: BulkTaskState = await loadBulk(deps, bulkId);
   const { workflowId } = links(deps, bulk.task, bulkId);
@@ -67,7 +69,7 @@ async function signalBulk(
   }
   if (status !== 'RUNNING') throw closed(status);
   try {
-    await withTemporalDeadline(deps, () => handle.signal(signal));
+    await withTemporalDeadline(deps, () => handle.signal(signal, ...args));
   } catch (error) {
     // It closed between the describe and the signal.
     if (error instanceof WorkflowNotFoundError) throw closed('CLOSED');
@@ -79,9 +81,10 @@ async function signalBulk(
 async function requestTask(
   deps: ApiDependencies,
   task: BulkTask,
-  request: CommandRequest & { body: Record<string, unknown> },
+  request: CommandRequest & { body: Record<string, unknown>; query: BulkRunQuery },
   response: FastifyReply,
 ) {
+  const options = bulkRunOptions(request.query);
   if (isDryRun(request)) {
     const head = await readableLogHead(deps.pool);
     // As a real run does, count only once the read model has reached the request (an empty log has
@@ -96,7 +99,7 @@ async function requestTask(
   // retry with the same key and the command id makes it idempotent.
   const result = await sendCommand(deps, request, response, {
     type: 'RequestBulkTask',
-    data: { bulkId, task: task.name, params: request.body },
+    data: { bulkId, task: task.name, params: request.body, ...options },
   });
   response.header('location', `/bulk/${encodeURIComponent(bulkId)}`);
   return response.code(202).send({ bulkId, ...links(deps, task.name, bulkId), position: result.position });
@@ -118,12 +121,13 @@ function registerTaskRoutes(app: TypedApp, deps: ApiDependencies): void {
   for (const task of bulkTasks) {
     // The task's parameter schema is known only at run time, so the body type is stated; stating it
     // turns off inference for the whole route, so the headers take theirs from their schema by name.
-    app.post<{ Headers: CommandHeaders; Body: Record<string, unknown> }>(
+    app.post<{ Headers: CommandHeaders; Body: Record<string, unknown>; Querystring: BulkRunQuery }>(
       `/bulk/${task.name}`,
       {
         config: { access: 'admin', dryRun: bulkPreview },
         schema: {
           headers: commandHeaders,
+          querystring: strictObject(bulkRunQuery),
           body: task.params,
           response: { 202: bulkAccepted, ...errorResponses },
         },

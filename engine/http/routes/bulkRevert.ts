@@ -11,7 +11,8 @@ import { commandHeaders, envelopeFor, isDryRun, markReplay, newAggregateId } fro
 import { bulkRevertAccepted } from '../contract';
 import type { ApiDependencies } from '../dependencies';
 import { ApiError } from '../errors';
-import { errorResponses, idParams } from '../schemas';
+import { errorResponses, idParams, strictObject } from '../schemas';
+import { bulkRunOptions, bulkRunQuery } from '../bulkRunOptions';
 import type { TypedApp } from '../typedApp';
 
 const itemReason = Type.Object({ itemId: Type.String(), reason: Type.String() });
@@ -49,11 +50,13 @@ export function registerBulkRevertRoute(app: TypedApp, deps: ApiDependencies): v
       schema: {
         headers: commandHeaders,
         params: idParams('bulkId'),
+        querystring: strictObject(bulkRunQuery),
         response: { 202: bulkRevertAccepted, ...errorResponses },
       },
     },
     async (request, response) => {
       const { bulkId } = request.params;
+      const options = bulkRunOptions(request.query);
       const original = await loadBulk(deps, bulkId);
       if (original.status === 'requested')
         throw new ApiError(
@@ -92,7 +95,7 @@ export function registerBulkRevertRoute(app: TypedApp, deps: ApiDependencies): v
         commandId: `bulk-revert:${revertBulkId}`,
         command: {
           type: 'RequestBulkTask',
-          data: { bulkId: revertBulkId, task: revertBulkTaskName, params: { bulkId } },
+          data: { bulkId: revertBulkId, task: revertBulkTaskName, params: { bulkId }, ...options },
         },
         metadata: marking.metadata,
       });
