@@ -3,5 +3,6 @@
 // application in worker/application.ts).
 export * from './orderFulfillment/saga';
 export * from './linkChannels/saga';
+export * from './orderRefund/saga';
 // Every bulk task (bulkTasks/) runs in the engine's one generic workflow.
 export { bulkTask } from '../engine/bulk';

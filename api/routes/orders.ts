@@ -21,6 +21,7 @@ import { sendShopCommand } from '../commands';
 import { orderAggregate, supportedCurrencies } from '../../domain/order/order';
 import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
 import { orderFulfillmentWorkflowId } from '../../workflows/orderFulfillment/contract';
+import { orderRefundWorkflowId } from '../../workflows/orderRefund/contract';
 
 // Bounds chosen so an order total (lines × quantity × price) stays an exact integer in JavaScript.
 const maxLines = 100;
@@ -50,6 +51,7 @@ const orderView = {
     customerId: { type: 'string' },
     status: { type: 'string' },
     cancelReason: nullableString,
+    refundReason: nullableString,
     lines: {
       type: 'array',
       items: {
@@ -84,7 +86,46 @@ const orderView = {
 
 export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void {
   placeOrderRoute(app, deps);
+  refundOrderRoute(app, deps);
   getOrderRoute(app, deps);
+}
+
+function refundOrderRoute(app: TypedApp, deps: ApiDependencies): void {
+  app.post(
+    '/orders/:orderId/refund',
+    {
+      schema: {
+        headers: commandHeaders,
+        params: idParams('orderId'),
+        body: strictObject({ reason: text(500) }),
+        response: {
+          202: {
+            type: 'object',
+            properties: {
+              orderId: { type: 'string' },
+              workflowId: { type: 'string' },
+              uiUrl: uiLink,
+              position: logPosition,
+            },
+            required: ['orderId', 'workflowId', 'uiUrl', 'position'],
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, response) => {
+      const { orderId } = request.params;
+      const result = await sendShopCommand(deps, request, response, {
+        type: 'RefundOrder',
+        data: { orderId, reason: request.body.reason },
+      });
+      // 202: the refund saga returns the stock and the money; OrderRefunded says when it is done.
+      const workflowId = orderRefundWorkflowId(orderId);
+      return response
+        .code(202)
+        .send({ orderId, workflowId, uiUrl: workflowUiUrl(deps, workflowId), position: result.position });
+    },
+  );
 }
 
 function placeOrderRoute(app: TypedApp, deps: ApiDependencies): void {
@@ -149,6 +190,7 @@ function getOrderRoute(app: TypedApp, deps: ApiDependencies): void {
         customerId: state.customerId,
         status: state.status,
         cancelReason: state.cancelReason ?? null,
+        refundReason: state.refundReason ?? null,
         lines: state.lines,
         totalCents: state.totalCents,
         currency: state.currency,

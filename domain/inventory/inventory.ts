@@ -8,7 +8,12 @@ export type ReleaseStock = Message<'ReleaseStock', { sku: string; orderId: strin
 export type ShipStock = Message<'ShipStock', { sku: string; orderId: string }>;
 /** A count found wrong (or a receipt reverted): `quantity` is the change, negative to remove units. */
 export type CorrectStock = Message<'CorrectStock', { sku: string; quantity: number; reason: string }>;
-export type InventoryCommand = ReceiveStock | ReserveStock | ReleaseStock | ShipStock | CorrectStock;
+/** A refunded order's units came back to the warehouse: stock again, counted once per order. */
+export type ReturnStock = Message<'ReturnStock', { sku: string; orderId: string; quantity: number }>;
+/** Takes back a return whose refund did not go through (the refund saga's compensation). */
+export type UndoStockReturn = Message<'UndoStockReturn', { sku: string; orderId: string }>;
+export type InventoryCommand =
+  ReceiveStock | ReserveStock | ReleaseStock | ShipStock | CorrectStock | ReturnStock | UndoStockReturn;
 
 export type StockReceived = Message<'StockReceived', { sku: string; quantity: number }>;
 export type StockReserved = Message<'StockReserved', { sku: string; orderId: string; quantity: number }>;
@@ -16,7 +21,19 @@ export type StockReserved = Message<'StockReserved', { sku: string; orderId: str
 export type StockReleased = Message<'StockReleased', { sku: string; orderId: string; quantity: number }>;
 export type StockShipped = Message<'StockShipped', { sku: string; orderId: string; quantity: number }>;
 export type StockCorrected = Message<'StockCorrected', { sku: string; quantity: number; reason: string }>;
-export type InventoryEvent = StockReceived | StockReserved | StockReleased | StockShipped | StockCorrected;
+export type StockReturned = Message<'StockReturned', { sku: string; orderId: string; quantity: number }>;
+export type StockReturnUndone = Message<
+  'StockReturnUndone',
+  { sku: string; orderId: string; quantity: number }
+>;
+export type InventoryEvent =
+  | StockReceived
+  | StockReserved
+  | StockReleased
+  | StockShipped
+  | StockCorrected
+  | StockReturned
+  | StockReturnUndone;
 
 export interface InventoryState {
   sku: string;
@@ -24,6 +41,8 @@ export interface InventoryState {
   onHand: number;
   /** Units held per order id; an order appears only while it holds some. */
   reservations: Record<string, number>;
+  /** Units returned per refunded order (absent in states folded before returns existed). */
+  returns?: Record<string, number>;
 }
 
 export interface Availability {
@@ -45,6 +64,10 @@ function heldBy(state: InventoryState, orderId: string): number {
   return Object.hasOwn(state.reservations, orderId) ? (state.reservations[orderId] ?? 0) : 0;
 }
 
+function returnedFor(state: InventoryState, orderId: string): number {
+  return state.returns && Object.hasOwn(state.returns, orderId) ? (state.returns[orderId] ?? 0) : 0;
+}
+
 function requireValidQuantity(sku: string, quantity: number): void {
   if (!Number.isInteger(quantity) || quantity < 1) {
     rejectBecause('InvalidQuantity', `Quantity must be a whole number of at least 1, got ${quantity}`, {
@@ -62,6 +85,8 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
     ReleaseStock: true,
     ShipStock: true,
     CorrectStock: true,
+    ReturnStock: true,
+    UndoStockReturn: true,
   },
   idOf: (data) => data.sku,
   initialState,
@@ -79,6 +104,10 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
     // Reserved again only if the units are still free: otherwise the revert is refused as rejected.
     StockReleased: ({ data }) => [{ type: 'ReserveStock', data: { ...data } }],
     StockShipped: irreversible('the units left the warehouse with the parcel'),
+    StockReturned: ({ data }) => [
+      { type: 'UndoStockReturn', data: { sku: data.sku, orderId: data.orderId } },
+    ],
+    StockReturnUndone: ({ data }) => [{ type: 'ReturnStock', data: { ...data } }],
   },
 
   evolve(state, event) {
@@ -100,6 +129,15 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
       }
       case 'StockCorrected':
         return { ...state, sku: event.data.sku, onHand: state.onHand + event.data.quantity };
+      case 'StockReturned': {
+        const { sku, orderId, quantity } = event.data;
+        const returns = { ...state.returns, [orderId]: quantity };
+        return { ...state, sku, onHand: state.onHand + quantity, returns };
+      }
+      case 'StockReturnUndone': {
+        const { [event.data.orderId]: _undone, ...returns } = state.returns ?? {};
+        return { ...state, onHand: state.onHand - event.data.quantity, returns };
+      }
     }
   },
 
@@ -139,6 +177,29 @@ export const inventoryAggregate = defineAggregate<InventoryCommand, InventoryEve
         // Shipped already (a retry), or nothing was ever held for the order: nothing leaves.
         if (held === 0) return [];
         return [{ type: 'StockShipped', data: { sku, orderId, quantity: held } }];
+      }
+
+      case 'ReturnStock': {
+        const { sku, orderId, quantity } = command.data;
+        requireValidQuantity(sku, quantity);
+        // Once per order: a saga's retry, or a second refund request, finds the units already back.
+        if (returnedFor(state, orderId) > 0) return [];
+        return [{ type: 'StockReturned', data: { sku, orderId, quantity } }];
+      }
+
+      case 'UndoStockReturn': {
+        const { sku, orderId } = command.data;
+        const returned = returnedFor(state, orderId);
+        if (returned === 0) return [];
+        // Returned units an order has reserved since cannot leave again: they are promised.
+        const { reserved } = availability(state);
+        if (state.onHand - returned < reserved)
+          rejectBecause(
+            'ReturnedStockReserved',
+            `${sku}: the ${returned} units returned for order ${orderId} are reserved by other orders now`,
+            { sku, orderId, returned, onHand: state.onHand, reserved },
+          );
+        return [{ type: 'StockReturnUndone', data: { sku, orderId, quantity: returned } }];
       }
 
       case 'CorrectStock': {

@@ -32,7 +32,13 @@ export type PlaceOrder = Message<
 >;
 export type ConfirmOrder = Message<'ConfirmOrder', { orderId: string }>;
 export type CancelOrder = Message<'CancelOrder', { orderId: string; reason: string }>;
-export type OrderCommand = PlaceOrder | ConfirmOrder | CancelOrder;
+/** A confirmed order's money and goods to go back: the refund saga does it, and ends it either way. */
+export type RefundOrder = Message<'RefundOrder', { orderId: string; reason: string }>;
+export type CompleteRefund = Message<'CompleteRefund', { orderId: string }>;
+/** The refund could not be made (the provider refused it): the order stays confirmed. */
+export type AbandonRefund = Message<'AbandonRefund', { orderId: string; reason: string }>;
+export type OrderCommand =
+  PlaceOrder | ConfirmOrder | CancelOrder | RefundOrder | CompleteRefund | AbandonRefund;
 
 /**
  * The whole order as placed. The order saga still reads the order back from its stream when it starts
@@ -54,10 +60,18 @@ export type OrderPlaced = Message<
 >;
 export type OrderConfirmed = Message<'OrderConfirmed', { orderId: string }>;
 export type OrderCancelled = Message<'OrderCancelled', { orderId: string; reason: string }>;
-export type OrderEvent = OrderPlaced | OrderConfirmed | OrderCancelled;
+export type OrderRefundRequested = Message<'OrderRefundRequested', { orderId: string; reason: string }>;
+/** The money went back and the goods were taken back: what sagas downstream of an order react to. */
+export type OrderRefunded = Message<
+  'OrderRefunded',
+  { orderId: string; customerId: string; reason: string; amountCents: number; currency: Currency }
+>;
+export type OrderRefundAbandoned = Message<'OrderRefundAbandoned', { orderId: string; reason: string }>;
+export type OrderEvent =
+  OrderPlaced | OrderConfirmed | OrderCancelled | OrderRefundRequested | OrderRefunded | OrderRefundAbandoned;
 
 export interface OrderState {
-  status: 'none' | 'placed' | 'confirmed' | 'cancelled';
+  status: 'none' | 'placed' | 'confirmed' | 'cancelled' | 'refunding' | 'refunded';
   orderId: string;
   customerId: string;
   lines: OrderLine[];
@@ -66,6 +80,8 @@ export interface OrderState {
   currency: Currency;
   totalCents: number;
   cancelReason?: string;
+  /** Why a refund was asked for (while refunding, and once refunded). */
+  refundReason?: string;
 }
 
 const initialState: OrderState = {
@@ -104,9 +120,50 @@ function validLines(orderId: string, lines: readonly OrderLine[]): OrderLine[] {
   });
 }
 
+/** Only a confirmed order is refunded (a placed one is cancelled), and only once at a time. */
+function refund(state: OrderState, { orderId, reason }: RefundOrder['data']): OrderEvent[] {
+  switch (state.status) {
+    case 'none':
+      return notFound('Order', orderId);
+    case 'placed':
+      return rejectBecause('OrderNotConfirmed', `Order ${orderId} is not confirmed yet: cancel it instead`, {
+        orderId,
+      });
+    case 'cancelled':
+      return rejectBecause('OrderAlreadyCancelled', `Order ${orderId} was cancelled`, { orderId });
+    case 'refunded':
+      return rejectBecause('OrderAlreadyRefunded', `Order ${orderId} was refunded`, { orderId });
+    case 'refunding':
+      if (state.refundReason === reason) return [];
+      return rejectBecause('RefundUnderWay', `Order ${orderId} is being refunded already`, {
+        orderId,
+        reason: state.refundReason,
+      });
+    case 'confirmed':
+      if (reason.trim() === '') rejectBecause('RefundReasonMissing', 'A refund needs a reason', { orderId });
+      return [{ type: 'OrderRefundRequested', data: { orderId, reason } }];
+  }
+}
+
+function requireRefunding(state: OrderState, orderId: string): void {
+  if (state.status === 'none') notFound('Order', orderId);
+  if (state.status !== 'refunding')
+    rejectBecause('NoRefundUnderWay', `Order ${orderId} is ${state.status}, not being refunded`, {
+      orderId,
+      status: state.status,
+    });
+}
+
 export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderState>({
   streamType: 'order',
-  commandTypes: { PlaceOrder: true, ConfirmOrder: true, CancelOrder: true },
+  commandTypes: {
+    PlaceOrder: true,
+    ConfirmOrder: true,
+    CancelOrder: true,
+    RefundOrder: true,
+    CompleteRefund: true,
+    AbandonRefund: true,
+  },
   idOf: (data) => data.orderId,
   initialState,
   reversals: {
@@ -115,6 +172,9 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
       'a confirmed order was paid and shipped: it is undone by a refund, not a revert',
     ),
     OrderCancelled: irreversible('cancelling released the stock and voided the payment; place a new order'),
+    OrderRefundRequested: irreversible('a refund under way is ended by its saga, refunded or abandoned'),
+    OrderRefunded: irreversible('the money went back to the customer'),
+    OrderRefundAbandoned: irreversible('the refund was refused; ask for a new one'),
   },
 
   evolve(state, event) {
@@ -125,6 +185,14 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
         return { ...state, status: 'confirmed' };
       case 'OrderCancelled':
         return { ...state, status: 'cancelled', cancelReason: event.data.reason };
+      case 'OrderRefundRequested':
+        return { ...state, status: 'refunding', refundReason: event.data.reason };
+      case 'OrderRefunded':
+        return { ...state, status: 'refunded' };
+      case 'OrderRefundAbandoned': {
+        const { refundReason: _abandoned, ...rest } = state;
+        return { ...rest, status: 'confirmed' };
+      }
     }
   },
 
@@ -172,6 +240,8 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
           case 'cancelled':
             return rejectBecause('OrderAlreadyCancelled', `Order ${orderId} was cancelled`, { orderId });
           case 'confirmed':
+          case 'refunding':
+          case 'refunded':
             return [];
           case 'placed':
             return [{ type: 'OrderConfirmed', data: { orderId } }];
@@ -184,6 +254,8 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
             return notFound('Order', orderId);
           // Confirmation ends the order's saga; undoing a confirmed order is a refund, not a cancellation.
           case 'confirmed':
+          case 'refunding':
+          case 'refunded':
             return rejectBecause('OrderAlreadyConfirmed', `Order ${orderId} was confirmed`, { orderId });
           case 'cancelled':
             return [];
@@ -191,6 +263,28 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
             return [{ type: 'OrderCancelled', data: { orderId, reason: command.data.reason } }];
         }
         break;
+
+      case 'RefundOrder':
+        return refund(state, command.data);
+      case 'CompleteRefund':
+        if (state.status === 'refunded') return [];
+        requireRefunding(state, orderId);
+        return [
+          {
+            type: 'OrderRefunded',
+            data: {
+              orderId,
+              customerId: state.customerId,
+              reason: state.refundReason ?? '',
+              amountCents: state.totalCents,
+              currency: state.currency,
+            },
+          },
+        ];
+      case 'AbandonRefund':
+        if (state.status === 'confirmed') return [];
+        requireRefunding(state, orderId);
+        return [{ type: 'OrderRefundAbandoned', data: { orderId, reason: command.data.reason } }];
     }
   },
 });

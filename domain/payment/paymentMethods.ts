@@ -5,7 +5,13 @@ import { rejectBecause, transientFailure } from '../../engine/aggregate';
  * Card-processor style test tokens: the whole "provider" is simulated here so sagas can be driven down
  * every path (success, decline, outage) without a real processor.
  */
-export const supportedPaymentMethods = ['pm_card_ok', 'pm_card_declined', 'pm_card_flaky'] as const;
+export const supportedPaymentMethods = [
+  'pm_card_ok',
+  'pm_card_declined',
+  'pm_card_flaky',
+  // Pays, but the provider refuses to give the money back: drives a refund down its compensation.
+  'pm_card_no_refunds',
+] as const;
 export type PaymentMethod = (typeof supportedPaymentMethods)[number];
 
 /** Attempts up to this one find the flaky provider down; the next one succeeds. */
@@ -25,6 +31,9 @@ export function consultProvider(method: string, operation: string, context: Deci
   }
   if (method === 'pm_card_declined') {
     rejectBecause('CardDeclined', 'The card was declined', { paymentMethod: method });
+  }
+  if (method === 'pm_card_no_refunds' && operation === 'refund') {
+    rejectBecause('RefundRefused', 'The provider refused the refund', { paymentMethod: method });
   }
   if (method === 'pm_card_flaky' && context.attempt <= flakyFailedAttempts) {
     transientFailure('PaymentProviderUnavailable', `Payment provider unavailable for ${operation}`, {

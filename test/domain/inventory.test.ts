@@ -171,3 +171,51 @@ describe('inventory', () => {
     });
   });
 });
+
+describe('stock returns', () => {
+  const shipped: InventoryEvent = {
+    type: 'StockShipped',
+    data: { sku: 'sku-1', orderId: 'o1', quantity: 3 },
+  };
+  const returned: InventoryEvent = {
+    type: 'StockReturned',
+    data: { sku: 'sku-1', orderId: 'o1', quantity: 3 },
+  };
+  const returnStock = { type: 'ReturnStock', data: { sku: 'sku-1', orderId: 'o1', quantity: 3 } } as const;
+  const undo = { type: 'UndoStockReturn', data: { sku: 'sku-1', orderId: 'o1' } } as const;
+
+  test('a return puts the units back on hand, once per order', () => {
+    expect(
+      spec
+        .given([received(10), reserved('o1', 3), shipped])
+        .when(returnStock)
+        .then([returned]),
+    ).toMatchObject({
+      onHand: 10,
+      returns: { o1: 3 },
+    });
+    spec
+      .given([received(10), reserved('o1', 3), shipped, returned])
+      .when(returnStock)
+      .then([]);
+  });
+
+  test('undoing a return takes the units back out; nothing returned, nothing undone', () => {
+    const state = spec
+      .given([received(10), reserved('o1', 3), shipped, returned])
+      .when(undo)
+      .then([{ type: 'StockReturnUndone', data: { sku: 'sku-1', orderId: 'o1', quantity: 3 } }]);
+    expect(state).toMatchObject({ onHand: 7, returns: {} });
+    spec
+      .given([received(10)])
+      .when(undo)
+      .then([]);
+  });
+
+  test('returned units another order reserved since cannot be taken back out', () => {
+    spec
+      .given([received(3), reserved('o1', 3), shipped, returned, reserved('o2', 2)])
+      .when(undo)
+      .thenRejects({ kind: 'business', code: 'ReturnedStockReserved' });
+  });
+});

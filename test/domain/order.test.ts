@@ -193,3 +193,80 @@ describe('order', () => {
     });
   });
 });
+
+describe('order refunds', () => {
+  const refund = (reason = 'arrived broken'): OrderCommand => ({
+    type: 'RefundOrder',
+    data: { orderId: 'o1', reason },
+  });
+  const requested: OrderEvent = {
+    type: 'OrderRefundRequested',
+    data: { orderId: 'o1', reason: 'arrived broken' },
+  };
+  const refunded: OrderEvent = {
+    type: 'OrderRefunded',
+    data: { orderId: 'o1', customerId: 'c1', reason: 'arrived broken', amountCents: 3499, currency: 'EUR' },
+  };
+  const abandoned: OrderEvent = {
+    type: 'OrderRefundAbandoned',
+    data: { orderId: 'o1', reason: 'RefundRefused' },
+  };
+
+  test('a confirmed order can be refunded; the same request again is in effect, another is refused', () => {
+    expect(spec.given([placed, confirmed]).when(refund()).then([requested])).toMatchObject({
+      status: 'refunding',
+      refundReason: 'arrived broken',
+    });
+    spec.given([placed, confirmed, requested]).when(refund()).then([]);
+    spec
+      .given([placed, confirmed, requested])
+      .when(refund('other'))
+      .thenRejects({ kind: 'business', code: 'RefundUnderWay' });
+  });
+
+  test.each([
+    [[placed], 'OrderNotConfirmed'],
+    [[placed, cancelled], 'OrderAlreadyCancelled'],
+    [[placed, confirmed, requested, refunded], 'OrderAlreadyRefunded'],
+  ] as const)('an order that is not confirmed cannot be refunded (%#: %s)', (history, code) => {
+    spec
+      .given([...history])
+      .when(refund())
+      .thenRejects({ kind: 'business', code });
+  });
+
+  test('completing records OrderRefunded with the amount and who; once', () => {
+    spec
+      .given([placed, confirmed, requested])
+      .when({ type: 'CompleteRefund', data: { orderId: 'o1' } })
+      .then([refunded]);
+    spec
+      .given([placed, confirmed, requested, refunded])
+      .when({ type: 'CompleteRefund', data: { orderId: 'o1' } })
+      .then([]);
+  });
+
+  test('abandoning takes the order back to confirmed, so it can be asked again', () => {
+    const state = spec
+      .given([placed, confirmed, requested])
+      .when({ type: 'AbandonRefund', data: { orderId: 'o1', reason: 'RefundRefused' } })
+      .then([abandoned]);
+    expect(state).toMatchObject({ status: 'confirmed' });
+    expect(state).not.toHaveProperty('refundReason');
+    spec
+      .given([placed, confirmed, requested, abandoned])
+      .when(refund('again'))
+      .then([{ type: 'OrderRefundRequested', data: { orderId: 'o1', reason: 'again' } }]);
+  });
+
+  test('a refund under way cannot be cancelled, nor confirmed twice', () => {
+    spec
+      .given([placed, confirmed, requested])
+      .when({ type: 'CancelOrder', data: { orderId: 'o1', reason: 'x' } })
+      .thenRejects({ kind: 'business', code: 'OrderAlreadyConfirmed' });
+    spec
+      .given([placed, confirmed, requested])
+      .when({ type: 'ConfirmOrder', data: { orderId: 'o1' } })
+      .then([]);
+  });
+});

