@@ -82,6 +82,8 @@ export interface OrderState {
   cancelReason?: string;
   /** Why a refund was asked for (while refunding, and once refunded). */
   refundReason?: string;
+  /** How many refunds were asked for: a refund asked again after one was abandoned is a new attempt. */
+  refundAttempts?: number;
 }
 
 const initialState: OrderState = {
@@ -186,7 +188,12 @@ export const orderAggregate = defineAggregate<OrderCommand, OrderEvent, OrderSta
       case 'OrderCancelled':
         return { ...state, status: 'cancelled', cancelReason: event.data.reason };
       case 'OrderRefundRequested':
-        return { ...state, status: 'refunding', refundReason: event.data.reason };
+        return {
+          ...state,
+          status: 'refunding',
+          refundReason: event.data.reason,
+          refundAttempts: (state.refundAttempts ?? 0) + 1,
+        };
       case 'OrderRefunded':
         return { ...state, status: 'refunded' };
       case 'OrderRefundAbandoned': {

@@ -32,7 +32,16 @@ export async function orderRefund({ orderId, correlationId }: OrderRefundInput):
   }
 
   const compensations = new Compensations();
-  const step = stepsFor(correlationId, compensations);
+  const send = stepsFor(correlationId, compensations);
+  // Command ids are `<workflowId>:<step>` and every run of one order's refund has the same workflow id:
+  // the attempt in each step's name lets a refund asked again after an abandoned one act anew.
+  const attempt = `attempt-${order.refundAttempts ?? 1}`;
+  const step: typeof send = (definition) =>
+    send({
+      ...definition,
+      name: `${attempt}:${definition.name}`,
+      undo: definition.undo && { ...definition.undo, name: `${attempt}:${definition.undo.name}` },
+    });
   try {
     for (const [index, line] of order.lines.entries()) {
       enter('returning stock', `line ${index + 1}/${order.lines.length}: ${line.quantity} × ${line.sku}`);
@@ -70,9 +79,14 @@ export async function orderRefund({ orderId, correlationId }: OrderRefundInput):
     await compensations.run();
     progress.compensations = compensations.completed;
     await CancellationScope.nonCancellable(() =>
-      dispatch('abandon-refund', { type: 'AbandonRefund', data: { orderId, reason } }, correlationId, {
-        summary: `AbandonRefund: ${reason}`,
-      }),
+      dispatch(
+        `${attempt}:abandon-refund`,
+        { type: 'AbandonRefund', data: { orderId, reason } },
+        correlationId,
+        {
+          summary: `AbandonRefund: ${reason}`,
+        },
+      ),
     );
     enter('abandoned', `${reason}\n\nundone: ${compensations.completed.join(', ') || 'nothing'}`);
     if (cancelled) throw error;
