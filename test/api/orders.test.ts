@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { readStream } from '../../engine/eventstore/readStream';
 import { expectRejectedWithoutWrites, send, startApiTest, uiUrl, uniqueId, type ApiTest } from './apiHarness';
 import { address, sagaSender } from './commerceHelpers';
+import { supportedPaymentMethods } from '../../domain/payment/paymentMethods';
 
 let api: ApiTest;
 
@@ -128,7 +129,7 @@ describe('orders', () => {
     [{ lines: [{ sku: 'a', quantity: 1 }] }, "body/lines/0 must have required property 'unitPriceCents'"],
     [
       { paymentMethod: 'cash' },
-      'body/paymentMethod must be one of "pm_card_ok", "pm_card_declined", "pm_card_flaky"',
+      `body/paymentMethod must be one of ${supportedPaymentMethods.map((method) => `"${method}"`).join(', ')}`,
     ],
     [
       { shippingAddress: { ...address, country: 'gb' } },
@@ -150,6 +151,63 @@ describe('orders', () => {
     await expectRejectedWithoutWrites(
       api,
       { method: 'POST', url: '/orders', payload: orderBody(overrides) },
+      message,
+    );
+  });
+});
+
+describe('POST /orders/:orderId/refund', () => {
+  test('a confirmed order: 202 with the refund saga to watch, OrderRefundRequested with the reason', async () => {
+    const orderId = uniqueId('o');
+    await api.request({ method: 'POST', url: '/orders', payload: orderBody({ orderId }) });
+    await sagaSends({ type: 'ConfirmOrder', data: { orderId } });
+    const response = await api.request({
+      method: 'POST',
+      url: `/orders/${orderId}/refund`,
+      payload: { reason: 'arrived broken' },
+    });
+    expect(response.statusCode).toBe(202);
+    expect(response.json()).toMatchObject({ orderId, workflowId: `order-refund:${orderId}` });
+    const events = await readStream(api.database.pool, `order-${orderId}`);
+    expect(events.at(-1)).toMatchObject({
+      type: 'OrderRefundRequested',
+      data: { orderId, reason: 'arrived broken' },
+    });
+    const shown = await api.request({ method: 'GET', url: `/orders/${orderId}` });
+    expect(shown.json()).toMatchObject({ status: 'refunding', refundReason: 'arrived broken' });
+  });
+
+  test('an order not confirmed yet is a 409 that says to cancel it; an unknown one a 404', async () => {
+    const orderId = uniqueId('o');
+    await api.request({ method: 'POST', url: '/orders', payload: orderBody({ orderId }) });
+    const before = await api.writes();
+    const refused = await api.request({
+      method: 'POST',
+      url: `/orders/${orderId}/refund`,
+      payload: { reason: 'why not' },
+    });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json()).toMatchObject({
+      error: 'OrderNotConfirmed',
+      message: expect.stringContaining('cancel it'),
+    });
+    expect(await api.writes()).toEqual(before);
+    const unknown = await api.request({
+      method: 'POST',
+      url: `/orders/${randomUUID()}/refund`,
+      payload: { reason: 'why not' },
+    });
+    expect(unknown.statusCode).toBe(404);
+  });
+
+  test.each([
+    [{}, /reason/],
+    [{ reason: '' }, /reason/],
+    [{ reason: 'x', amountCents: 5 }, /amountCents/],
+  ])('a body of %j is a 400 naming the field, nothing written', async (payload, message) => {
+    await expectRejectedWithoutWrites(
+      api,
+      { method: 'POST', url: `/orders/${randomUUID()}/refund`, payload },
       message,
     );
   });
