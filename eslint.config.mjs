@@ -35,8 +35,8 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': 'off',
     },
   },
-  // The causation explorer's page script runs in a browser.
-  { files: ['engine/http/explorer/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  // The pages' scripts (causation explorer, bulk-task admin) run in a browser.
+  { files: ['engine/http/explorer/**/*.js', 'engine/http/admin/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
   // The engine is generic: it knows no aggregate, saga, read model, bulk task or route of the application.
   // Rules per depth, because the engine has sub-folders named like application folders (projections/).
   ...[1, 2, 3].map((depth) =>

@@ -6,13 +6,14 @@ import { installAuthentication } from './auth';
 import type { ApiDependencies } from './dependencies';
 import { installDryRun } from './dryRun';
 import { installErrorHandling } from './errors';
-import { installExplorer } from './explorer';
+import { installPages } from './pages';
 import { installJsonBodyParser, refuseUnexpectedBodies } from './jsonBody';
 import { installOpenApi } from './openApi';
 import { installRequestSpans } from './requestSpans';
 import { registerBulkRoutes } from './routes/bulk';
 import { registerBulkRevertRoute } from './routes/bulkRevert';
 import { registerBulkThrottleRoute } from './routes/bulkThrottle';
+import { registerBulkRunsRoute } from './routes/bulkRuns';
 import { registerHealthRoutes } from './routes/health';
 import { registerMetricsRoutes } from './routes/metrics';
 import { registerParkedEventRoutes } from './routes/parkedEvents';
@@ -47,7 +48,7 @@ async function processionHttpPlugin(app: FastifyInstance, deps: ApiDependencies)
   if (deps.rateLimitPerMinute) installRateLimit(app, deps.rateLimitPerMinute);
   installDryRun(app);
   installOpenApi(app);
-  installExplorer(app);
+  installPages(app);
   // A plugin of its own, so the rate limit (registered above) sees every route as it is added.
   void app.register(async (plugin) => {
     const routes = plugin.withTypeProvider<TypeBoxTypeProvider>();
@@ -55,6 +56,7 @@ async function processionHttpPlugin(app: FastifyInstance, deps: ApiDependencies)
     registerBulkRoutes(routes, deps);
     registerBulkRevertRoute(routes, deps);
     registerBulkThrottleRoute(routes, deps);
+    registerBulkRunsRoute(routes, deps);
     registerSagaRoutes(routes, deps);
     registerStreamRoutes(routes, deps);
     registerStreamRevertRoute(routes, deps);

@@ -1,5 +1,5 @@
 // @ts-check
-// The explorer's API client: the key this tab keeps and the GETs that send it.
+// The pages' API client (the explorer's and the admin page's): the key this tab keeps and the calls that send it.
 
 const keyItem = 'procession.apiKey';
 
@@ -38,6 +38,33 @@ export async function getJson(path) {
     throw new ApiFailure(response.status, message);
   }
   return body;
+}
+
+/**
+ * Sends a JSON body (or none) to an API route, with the key; answers the parsed body, or throws with the
+ * API's own message.
+ * @param {'POST'} method
+ * @param {string} path without its leading slash
+ * @param {unknown} [body]
+ * @returns {Promise<any>}
+ */
+export async function sendJson(method, path, body) {
+  const key = storedKey();
+  if (!key) throw new ApiFailure(401, 'Enter an API key first.');
+  /** @type {Record<string, string>} */
+  const headers = { authorization: `Bearer ${key}`, accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(new URL(`../${path}`, location.href), {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) {
+    const message = typeof answer?.message === 'string' ? answer.message : `HTTP ${response.status}`;
+    throw new ApiFailure(response.status, message);
+  }
+  return answer;
 }
 
 export const segment = encodeURIComponent;
