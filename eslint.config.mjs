@@ -36,7 +36,10 @@ export default tseslint.config(
     },
   },
   // The pages' scripts (causation explorer, bulk-task admin) run in a browser.
-  { files: ['engine/http/explorer/**/*.js', 'engine/http/admin/**/*.js'], languageOptions: { globals: { ...globals.browser } } },
+  {
+    files: ['engine/http/explorer/**/*.js', 'engine/http/admin/**/*.js'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
   // The engine is generic: it knows no aggregate, saga, read model, bulk task or route of the application.
   // Rules per depth, because the engine has sub-folders named like application folders (projections/).
   ...[1, 2, 3].map((depth) =>
