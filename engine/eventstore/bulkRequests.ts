@@ -12,7 +12,10 @@ export interface BulkRequestRow {
  * stored under an older event type an application upcasts are not in it; they stay reachable by id.
  */
 export async function recentBulkRequests(db: Queryable, limit: number): Promise<BulkRequestRow[]> {
-  const { rows } = await db.query<{ data: { bulkId: string; task: string; params?: Record<string, unknown> }; recorded_at: Date }>(
+  const { rows } = await db.query<{
+    data: { bulkId: string; task: string; params?: Record<string, unknown> };
+    recorded_at: Date;
+  }>(
     `select data, recorded_at from events where event_type = 'BulkTaskRequested'
       order by global_position desc limit $1`,
     [limit],
