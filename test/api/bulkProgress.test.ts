@@ -137,3 +137,21 @@ describe('GET /bulk/:bulkId', () => {
     );
   });
 });
+
+describe('GET /bulk', () => {
+  test('lists the newest runs first, each with its task and parameters; ?limit bounds it', async () => {
+    const older = await requestBulk({ reason: 'older' });
+    const newer = await requestBulk({ reason: 'newer' });
+    const response = await api.request({ method: 'GET', url: '/bulk?limit=2' });
+    expect(response.statusCode).toBe(200);
+    const { items } = response.json() as { items: Array<{ bulkId: string; params: unknown }> };
+    expect(items.map((item) => item.bulkId)).toEqual([newer.bulkId, older.bulkId]);
+    expect(items[0]).toMatchObject({ task: 'disable-all-customers', params: { reason: 'newer' } });
+  });
+
+  test.each(['0', '501', 'ten'])('?limit=%s is a 400 that names it', async (limit) => {
+    const response = await api.request({ method: 'GET', url: `/bulk?limit=${limit}` });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().message).toContain('limit');
+  });
+});
