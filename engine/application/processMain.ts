@@ -158,6 +158,7 @@ async function announce<Settings>(
     if (keys.createdKey) say(`created an admin API key, kept in ${keys.source}: ${keys.createdKey}`);
     if (adminKey) say(`try: curl -H 'Authorization: Bearer ${adminKey}' ${running.apiUrl}/bulk-tasks`);
     say(`causation explorer at ${running.apiUrl}/explorer/`);
+    say(`bulk tasks: start, watch, pace and revert them at ${running.apiUrl}/admin/`);
   }
   const everything = processRoles.every((role: ProcessRole) => running.roles.includes(role));
   if (everything && running.apiUrl && adminKey) await options.whenAllRunning?.(running.apiUrl, adminKey, say);

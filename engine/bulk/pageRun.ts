@@ -19,7 +19,7 @@ export interface PageRun {
 }
 
 /** How far back the reported rate looks: long enough to smooth pages, short enough to follow a throttle. */
-const rateWindowMs = 30_000;
+const rateWindowMs = 10_000;
 
 /** How a page loop ended: the set is done (or the run stops), or the run continues as new. */
 export type PageLoopEnd = 'stopped' | 'continue-as-new';
@@ -52,7 +52,7 @@ export function countPage(run: PageRun, page: BulkPageResult): void {
     progress.failureReason = `stopped after ${progress.failed} failed items (the task allows ${input.maxFailures})`;
 }
 
-/** Items per second over the last half minute of pages (workflow time, so replays agree), and the ETA. */
+/** Items per second over the last ten seconds of pages (workflow time, so replays agree), and the ETA. */
 function measurePace(run: PageRun): void {
   const { progress, rateSamples } = run;
   const now = Date.now();

@@ -30,7 +30,7 @@ export const bulkProgressView = Type.Object({
     }),
     Type.Null(),
   ]),
-  /** Items per second over the last half minute of pages; null before two pages ended. */
+  /** Items per second over the last ten seconds of pages; null before two pages ended. */
   rate: Type.Union([Type.Number(), Type.Null()]),
   /** Seconds left at that rate. */
   etaSeconds: Type.Union([Type.Integer(), Type.Null()]),
