@@ -177,7 +177,7 @@ export const hostileOtherRoutes: HostileCase[] = [
   ),
   get('a saga id with spaces', '/sagas/a%20b', v400, /^params\/workflowId must be 1 to 200/),
   // Routes and methods that do not exist.
-  get('an unknown route', '/admin', invalid(404, 'RouteNotFound'), /^No route GET \/admin$/),
+  get('an unknown route', '/no-such-route', invalid(404, 'RouteNotFound'), /^No route GET \/no-such-route$/),
   {
     name: 'PUT on a POST route',
     method: 'PUT',
