@@ -14,7 +14,8 @@ import { commandMetadata } from '../eventstore/helpers';
 // Someone may change the item between the two: here a person re-enables a customer and disables it again
 // for the original's very reason, which the customer's own reversal (enable if disabled for that reason)
 // cannot tell from the original. The reversal must then be refused, not applied on top of the person's
-// change: every revert event sits right after the original's, or is absent and the item reported.
+// change: every revert event sits right after the original's, or is absent and the item reported. And a
+// page delivered again, after a crash or as a retry, finds its own events and appends nothing more.
 
 let database: TestDatabase;
 
@@ -125,3 +126,36 @@ test('a change racing a revert page is reported, never reverted over: 40 jittere
   // The hunt met the interleaving it is about, not only changes seen before the page planned.
   expect(raced).toBeGreaterThan(0);
 }, 120_000);
+
+test('a revert page delivered again (a retry, or a new delivery after a crash) appends nothing more and answers the same', async () => {
+  const originalId = randomUUID();
+  const revertId = randomUUID();
+  const ids = await disabledByRun(originalId, 20);
+  const deliver = (attempt: number) =>
+    applyBulkPage(
+      database.pool,
+      shop,
+      revertBulkTask,
+      {
+        task: revertBulkTask.name,
+        params: { bulkId: originalId },
+        asOf: logStart,
+        bulkId: revertId,
+        after: null,
+        upTo: null,
+        limit: 1_000,
+        correlationId: randomUUID(),
+      },
+      { attempt, heartbeat: () => {} },
+    );
+  const first = await deliver(1);
+  expect(first).toMatchObject({ handled: 20, changed: 20, unchanged: 0, failures: [], skipped: [] });
+  // Attempt 2 looks its command ids up; a first delivery again (a reset workflow) meets them as it writes.
+  for (const attempt of [2, 1]) expect(await deliver(attempt)).toEqual(first);
+  const { rows } = await database.pool.query<{ stream_id: string; n: string }>(
+    `select stream_id, count(*) as n from events where metadata ->> 'commandId' like $1 group by stream_id`,
+    [`bulk:${revertId}:%`],
+  );
+  expect(rows).toHaveLength(ids.length);
+  expect(rows.every((row) => row.n === '1')).toBe(true);
+});
