@@ -84,6 +84,18 @@ const orderView = {
   required: ['orderId', 'customerId', 'status', 'cancelReason', 'lines', 'totalCents', 'currency', 'version'],
 } as const;
 
+/** 202 of a route whose command starts an order's saga: the order and the saga to watch. */
+const orderSagaStarted = {
+  type: 'object',
+  properties: {
+    orderId: { type: 'string' },
+    workflowId: { type: 'string' },
+    uiUrl: uiLink,
+    position: logPosition,
+  },
+  required: ['orderId', 'workflowId', 'uiUrl', 'position'],
+} as const;
+
 export function registerOrderRoutes(app: TypedApp, deps: ApiDependencies): void {
   placeOrderRoute(app, deps);
   refundOrderRoute(app, deps);
@@ -99,16 +111,7 @@ function refundOrderRoute(app: TypedApp, deps: ApiDependencies): void {
         params: idParams('orderId'),
         body: strictObject({ reason: text(500) }),
         response: {
-          202: {
-            type: 'object',
-            properties: {
-              orderId: { type: 'string' },
-              workflowId: { type: 'string' },
-              uiUrl: uiLink,
-              position: logPosition,
-            },
-            required: ['orderId', 'workflowId', 'uiUrl', 'position'],
-          },
+          202: orderSagaStarted,
           ...errorResponses,
         },
       },
@@ -144,16 +147,7 @@ function placeOrderRoute(app: TypedApp, deps: ApiDependencies): void {
           currency: Type.Optional(Type.Enum([...supportedCurrencies])),
         }),
         response: {
-          202: {
-            type: 'object',
-            properties: {
-              orderId: { type: 'string' },
-              workflowId: { type: 'string' },
-              uiUrl: uiLink,
-              position: logPosition,
-            },
-            required: ['orderId', 'workflowId', 'uiUrl', 'position'],
-          },
+          202: orderSagaStarted,
           ...errorResponses,
         },
       },

@@ -60,6 +60,25 @@ async function disabledByRun(originalId: string, count: number): Promise<string[
   return ids;
 }
 
+/** One page of the revert run `revertId` of `originalId`, over all its items, as delivery `attempt`. */
+const revertPage = (originalId: string, revertId: string, attempt: number) =>
+  applyBulkPage(
+    database.pool,
+    shop,
+    revertBulkTask,
+    {
+      task: revertBulkTask.name,
+      params: { bulkId: originalId },
+      asOf: logStart,
+      bulkId: revertId,
+      after: null,
+      upTo: null,
+      limit: 1_000,
+      correlationId: randomUUID(),
+    },
+    { attempt, heartbeat: () => {} },
+  );
+
 /** Re-enabled and disabled again by hand, for the same reason, after a random moment. */
 async function meddle(customerId: string, withinMs: number): Promise<void> {
   await sleep(Math.random() * withinMs);
@@ -80,22 +99,7 @@ test('a change racing a revert page is reported, never reverted over: 40 jittere
     const [page] = await Promise.all([
       (async () => {
         await sleep(Math.random() * 10);
-        return applyBulkPage(
-          database.pool,
-          shop,
-          revertBulkTask,
-          {
-            task: revertBulkTask.name,
-            params: { bulkId: originalId },
-            asOf: logStart,
-            bulkId: revertId,
-            after: null,
-            upTo: null,
-            limit: 1_000,
-            correlationId: randomUUID(),
-          },
-          { attempt: 1, heartbeat: () => {} },
-        );
+        return revertPage(originalId, revertId, 1);
       })(),
       ...meddled.map((customerId) => meddle(customerId, 25)),
     ]);
@@ -131,23 +135,7 @@ test('a revert page delivered again (a retry, or a new delivery after a crash) a
   const originalId = randomUUID();
   const revertId = randomUUID();
   const ids = await disabledByRun(originalId, 20);
-  const deliver = (attempt: number) =>
-    applyBulkPage(
-      database.pool,
-      shop,
-      revertBulkTask,
-      {
-        task: revertBulkTask.name,
-        params: { bulkId: originalId },
-        asOf: logStart,
-        bulkId: revertId,
-        after: null,
-        upTo: null,
-        limit: 1_000,
-        correlationId: randomUUID(),
-      },
-      { attempt, heartbeat: () => {} },
-    );
+  const deliver = (attempt: number) => revertPage(originalId, revertId, attempt);
   const first = await deliver(1);
   expect(first).toMatchObject({ handled: 20, changed: 20, unchanged: 0, failures: [], skipped: [] });
   // Attempt 2 looks its command ids up; a first delivery again (a reset workflow) meets them as it writes.

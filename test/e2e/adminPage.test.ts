@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
-import { shop } from '../../domain/registry';
 import type { RunningProcession } from '../../worker/procession';
 import { adminCalls } from '../harness/adminCalls';
 import { testKeys } from '../harness/apiKeys';
+import { registerCustomers } from '../harness/registerCustomers';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { eventually } from '../harness/sagaHarness';
 
@@ -34,22 +32,7 @@ beforeAll(async () => {
     chromium.launch({ executablePath: chromiumPath, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] }),
   ]);
   procession = running.procession;
-  const prefix = randomUUID().slice(0, 8);
-  await handleCommandBatch(
-    procession.pool,
-    shop,
-    Array.from({ length: customers }, (_, index) => {
-      const customerId = `${prefix}-${String(index).padStart(4, '0')}`;
-      return {
-        commandId: randomUUID(),
-        command: {
-          type: 'RegisterCustomer' as const,
-          data: { customerId, name: customerId, email: `${customerId}@example.com` },
-        },
-        metadata: { correlationId: 'seed', causationId: 'seed', actor: 'test' },
-      };
-    }),
-  );
+  await registerCustomers(procession.pool, customers);
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
 });
 

@@ -3,6 +3,7 @@ import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
 import { shop } from '../../domain/registry';
 import type { RunningProcession } from '../../worker/procession';
 import { adminCalls } from '../harness/adminCalls';
+import { registerCustomers } from '../harness/registerCustomers';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { eventually } from '../harness/sagaHarness';
 import { recordHistory } from '../harness/histories';
@@ -23,23 +24,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-async function seed(count: number): Promise<string[]> {
-  const prefix = randomUUID().slice(0, 8);
-  const ids = Array.from({ length: count }, (_, index) => `${prefix}-${String(index).padStart(5, '0')}`);
-  await handleCommandBatch(
-    procession.pool,
-    shop,
-    ids.map((customerId) => ({
-      commandId: randomUUID(),
-      command: {
-        type: 'RegisterCustomer' as const,
-        data: { customerId, name: customerId, email: `${customerId}@example.com` },
-      },
-      metadata: { correlationId: 'seed', causationId: 'seed', actor: 'test' },
-    })),
-  );
-  return ids;
-}
+const seed = (count: number) => registerCustomers(procession.pool, count);
 
 interface Progress {
   status: string;

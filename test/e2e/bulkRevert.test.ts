@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
-import { shop } from '../../domain/registry';
 import type { RunningProcession } from '../../worker/procession';
 import { adminCalls } from '../harness/adminCalls';
+import { registerCustomers } from '../harness/registerCustomers';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { eventually } from '../harness/sagaHarness';
 
@@ -15,23 +14,7 @@ const customerCount = 20_000;
 
 beforeAll(async () => {
   ({ procession } = running = await startTestProcession('bulk-revert', { settings: { bulkPageSize: 500 } }));
-  const prefix = randomUUID().slice(0, 8);
-  for (let start = 0; start < customerCount; start += 1_000)
-    await handleCommandBatch(
-      procession.pool,
-      shop,
-      Array.from({ length: Math.min(1_000, customerCount - start) }, (_, offset) => {
-        const customerId = `${prefix}-${String(start + offset).padStart(6, '0')}`;
-        return {
-          commandId: randomUUID(),
-          command: {
-            type: 'RegisterCustomer' as const,
-            data: { customerId, name: customerId, email: `${customerId}@example.com` },
-          },
-          metadata: { correlationId: 'seed', causationId: 'seed', actor: 'test' },
-        };
-      }),
-    );
+  await registerCustomers(procession.pool, customerCount);
 }, 120_000);
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { takeAppendLock } from '../../engine/eventstore/appendLock';
 import { handleCommandBatch } from '../../engine/commands/batchCommandHandler';
 import { shop } from '../../domain/registry';
 import type { RunningProcession } from '../../worker/procession';
+import { adminCalls } from '../harness/adminCalls';
 import { startTestProcession, type TestProcession } from '../harness/procession';
 import { bearer } from '../harness/apiKeys';
 import { parsePrometheusText, valueOf, matching, type Sample } from '../harness/prometheusText';
@@ -26,20 +27,7 @@ afterAll(async () => {
   await running?.stop();
 });
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const response = await fetch(`${procession.apiUrl}${path}`, {
-    method,
-    headers: {
-      ...bearer('admin'),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read whatever the route answered
-  return { status: response.status, body: (text ? JSON.parse(text) : {}) as any };
-}
+const call = adminCalls(() => procession?.apiUrl);
 
 async function scrape(): Promise<Sample[]> {
   const response = await fetch(`${procession.apiUrl}/metrics`, { headers: bearer('viewer') });

@@ -23,6 +23,7 @@ export function adminCalls(apiUrl: () => string | undefined) {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    return { status: response.status, headers: response.headers, body: (await response.json()) as T };
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, body: (text ? JSON.parse(text) : {}) as T };
   };
 }
